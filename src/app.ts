@@ -1,0 +1,56 @@
+import sensible from '@fastify/sensible'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from './config.js'
+import type { Database } from './db/client.js'
+import authPlugin from './plugins/auth.js'
+import databasePlugin from './plugins/database.js'
+import { validatorCompiler } from './http/validation.js'
+import errorsPlugin from './plugins/errors.js'
+import swaggerPlugin from './plugins/swagger.js'
+import routes from './routes/index.js'
+
+// The application as a plugin: it never listens (src/server.ts does). Order: infrastructure,
+// decorators, routes.
+
+export interface AppOptions {
+  config: Config
+  database?: Database
+  today?: () => string
+}
+
+export const serverOptions = (config: Pick<Config, 'logLevel'>): FastifyServerOptions => ({
+  logger: {
+    level: config.logLevel,
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' }
+  },
+  requestIdHeader: 'x-request-id',
+  requestIdLogLabel: 'requestId',
+  genReqId: () => crypto.randomUUID(),
+  bodyLimit: 1024 * 1024,
+  connectionTimeout: 60_000,
+  requestTimeout: 120_000,
+  return503OnClosing: true,
+  routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
+})
+
+async function app (fastify: FastifyInstance, opts: AppOptions) {
+  fastify.setValidatorCompiler(validatorCompiler())
+  // Records are JSON; a text body is refused with 415 rather than validated as a string.
+  fastify.removeContentTypeParser('text/plain')
+
+  await fastify.register(errorsPlugin)
+  await fastify.register(sensible)
+  await fastify.register(databasePlugin, {
+    database: opts.database,
+    databaseUrl: opts.config.databaseUrl,
+    dataDir: opts.config.dataDir,
+    today: opts.today
+  })
+  await fastify.register(authPlugin, { secret: opts.config.jwtSecret, issuer: opts.config.jwtIssuer })
+  await fastify.register(swaggerPlugin)
+  await fastify.register(routes, { config: opts.config })
+}
+
+/** Not encapsulated, so that the server (and tests) see its decorators: database, jwt, services. */
+export default fp(app, { name: 'isu-register', fastify: '5.x' })

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { envSchema } from 'env-schema'
+import { Type, type Static } from 'typebox'
+
+// Configuration comes from environment variables only (SPEC §5), validated once at boot.
+
+const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ default: '0.0.0.0' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATA_DIR: Type.String({ default: './data' }),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  JWT_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  SUPPRESSION_THRESHOLD: Type.Integer({ minimum: 2, maximum: 100, default: 5 }),
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10_000 })
+})
+type Env = Static<typeof EnvSchema>
+
+export interface Config {
+  port: number
+  host: string
+  /** Unset: embedded PGlite in `dataDir`. */
+  databaseUrl: string | null
+  dataDir: string
+  jwtSecret: string
+  jwtIssuer: string | null
+  logLevel: string
+  suppressionThreshold: number
+  /** How long in-flight requests may take to finish after SIGTERM. */
+  shutdownGraceMs: number
+}
+
+/** The secret kept in DATA_DIR when JWT_SECRET is unset, created on first use (0600). */
+function keptSecret (dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(dataDir, { recursive: true })
+  const secret = randomBytes(48).toString('base64url')
+  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' })
+  chmodSync(file, 0o600)
+  return secret
+}
+
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
+  const e = envSchema<Env>({ schema: EnvSchema, data: env, dotenv: false })
+  const dataDir = resolve(e.DATA_DIR)
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL ?? null,
+    dataDir,
+    jwtSecret: e.JWT_SECRET ?? keptSecret(dataDir),
+    jwtIssuer: e.JWT_ISSUER ?? null,
+    logLevel: e.LOG_LEVEL,
+    suppressionThreshold: e.SUPPRESSION_THRESHOLD,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS
+  }
+}

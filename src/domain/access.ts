@@ -1,0 +1,66 @@
+// Who may do what with records (SPEC §1). Pure: the caller's verified claims come in as an Actor.
+
+export const ROLES = ['registrant', 'integration', 'municipality_lead', 'regional_analyst', 'dashboard', 'admin'] as const
+export type Role = typeof ROLES[number]
+
+export interface Actor {
+  sub: string
+  roles: Role[]
+  /** Municipality codes the subject acts for (empty for regional and admin roles). */
+  municipalities: string[]
+}
+
+export interface RecordOwner {
+  municipality: string
+  createdBy: string
+}
+
+const has = (a: Actor, role: Role) => a.roles.includes(role)
+const actsFor = (a: Actor, municipality: string) => a.municipalities.includes(municipality)
+
+/** May submit, validate and replace records of this municipality (registrant or integration). */
+export function canSubmit (a: Actor, municipality: string): boolean {
+  return (has(a, 'registrant') || has(a, 'integration')) && actsFor(a, municipality)
+}
+
+export function canSubmitAny (a: Actor): boolean {
+  return has(a, 'registrant') || has(a, 'integration')
+}
+
+/** May replace this existing record: integrations any of their municipality's, registrants their own. */
+export function canReplace (a: Actor, r: RecordOwner): boolean {
+  if (!actsFor(a, r.municipality)) return false
+  return has(a, 'integration') || (has(a, 'registrant') && r.createdBy === a.sub)
+}
+
+export function canRead (a: Actor, r: RecordOwner): boolean {
+  if (has(a, 'regional_analyst')) return true
+  if (!actsFor(a, r.municipality)) return false
+  return has(a, 'integration') || has(a, 'municipality_lead') || (has(a, 'registrant') && r.createdBy === a.sub)
+}
+
+/** Erasure (GDPR): the owning registrant, an integration or the lead of the municipality. */
+export function canErase (a: Actor, r: RecordOwner): boolean {
+  if (!actsFor(a, r.municipality)) return false
+  return has(a, 'integration') || has(a, 'municipality_lead') || (has(a, 'registrant') && r.createdBy === a.sub)
+}
+
+export function canReadRecords (a: Actor): boolean {
+  return a.roles.some((r) => r === 'registrant' || r === 'integration' || r === 'municipality_lead' || r === 'regional_analyst')
+}
+
+/**
+ * The records a caller may list, as OR-ed clauses: everything, whole municipalities, or the
+ * caller's own records within municipalities. An empty list means nothing.
+ */
+export type ReadScope = { all: true } | { all: false, clauses: Array<{ municipalities: string[], createdBy?: string }> }
+
+export function readScope (a: Actor): ReadScope {
+  if (has(a, 'regional_analyst')) return { all: true }
+  const clauses: Array<{ municipalities: string[], createdBy?: string }> = []
+  if (a.municipalities.length > 0) {
+    if (has(a, 'integration') || has(a, 'municipality_lead')) clauses.push({ municipalities: a.municipalities })
+    else if (has(a, 'registrant')) clauses.push({ municipalities: a.municipalities, createdBy: a.sub })
+  }
+  return { all: false, clauses }
+}

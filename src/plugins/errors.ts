@@ -1,0 +1,78 @@
+import type { FastifyError } from 'fastify'
+import fp from 'fastify-plugin'
+import { negotiateLang } from '../http/lang.js'
+import { HttpProblem, type IssueOut, problemBody, ProblemSchema } from '../http/problem.js'
+
+// One error handler: everything leaves as application/problem+json. 4xx details go through; 5xx
+// become a generic message (details only in the log); a database that does not answer is a 503.
+
+const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300'])
+
+function isDatabaseDown (err: FastifyError): boolean {
+  const code = err.code ?? (err.cause as { code?: string } | undefined)?.code ?? ''
+  return DB_DOWN_CODES.has(code) || code.startsWith('08') || /Connection terminated|timeout exceeded when trying to connect/i.test(err.message)
+}
+
+function validationIssues (err: FastifyError): IssueOut[] {
+  const where = err.validationContext ?? 'body'
+  return (err.validation ?? []).map((v) => {
+    const params = v.params as Record<string, unknown>
+    const extra = params.additionalProperty ?? params.missingProperty
+    const path = `/${where}${v.instancePath}${extra ? `/${String(extra)}` : ''}`
+    return { path, code: v.keyword === 'additionalProperties' ? 'unknown_parameter' : v.keyword, message: `${where}${v.instancePath}${extra ? `.${String(extra)}` : ''} ${v.message ?? ''}`.trim() }
+  })
+}
+
+/**
+ * What of an unexpected error may be logged: drizzle puts the query parameters (case contents) in
+ * its messages, so only the database's own error code and message, and the stack frames, go out.
+ */
+export function loggableError (err: Error) {
+  const cause = err.cause as { code?: string, message?: string } | undefined
+  const strip = (m: string | undefined) => m?.split('\nparams:')[0].slice(0, 500)
+  return {
+    type: err.name,
+    code: (err as { code?: string }).code ?? cause?.code,
+    message: strip(cause?.message ?? err.message),
+    stack: err.stack?.split('\n').filter((l) => l.trimStart().startsWith('at ')).slice(0, 10).join('\n')
+  }
+}
+
+export default fp(async (app) => {
+  app.addSchema(ProblemSchema)
+
+  app.setErrorHandler(async (err: FastifyError, request, reply) => {
+    const lang = negotiateLang(request.headers['accept-language'])
+    void lang
+    reply.type('application/problem+json')
+    if (err instanceof HttpProblem) {
+      if (err.extra.headers) reply.headers(err.extra.headers)
+      return reply.status(err.status).send({ ...problemBody(err.status, err.detail, err.extra), requestId: request.id })
+    }
+    if (err.validation) {
+      return reply.status(400).send({
+        ...problemBody(400, 'The request parameters are not valid', { errors: validationIssues(err) }),
+        requestId: request.id
+      })
+    }
+    const status = err.statusCode ?? 500
+    if (status >= 400 && status < 500) {
+      const detail = err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError
+        ? 'The body is not valid JSON'
+        : err.message
+      return reply.status(status).send({ ...problemBody(status, detail), requestId: request.id })
+    }
+    if (isDatabaseDown(err)) {
+      request.log.warn({ err: loggableError(err) }, 'database unavailable')
+      reply.header('retry-after', '5')
+      return reply.status(503).send({ ...problemBody(503, 'The database is not available right now; try again shortly'), requestId: request.id })
+    }
+    request.log.error({ err: loggableError(err) }, 'request failed')
+    return reply.status(500).send({ ...problemBody(500, 'Something went wrong on our side; the request id identifies it in our logs'), requestId: request.id })
+  })
+
+  app.setNotFoundHandler(async (request, reply) => {
+    reply.type('application/problem+json').status(404)
+    return { ...problemBody(404, `No route ${request.method} ${request.url.split('?')[0]}`), requestId: request.id }
+  })
+}, { name: 'errors' })

@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '../config.js'
+import healthRoutes from './health.js'
+import caseReadRoutes from './v1/cases-read.js'
+import caseWriteRoutes from './v1/cases-write.js'
+import codeListRoutes from './v1/code-lists.js'
+import formRoutes from './v1/forms.js'
+import { RecordSchema } from './v1/schemas.js'
+
+export default async function routes (app: FastifyInstance, _opts: { config: Config }) {
+  app.addSchema(RecordSchema)
+  await app.register(healthRoutes)
+  await app.register(async (v1) => {
+    await v1.register(codeListRoutes)
+    await v1.register(formRoutes)
+    await v1.register(caseWriteRoutes)
+    await v1.register(caseReadRoutes)
+  }, { prefix: '/v1' })
+}

@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { formDefinition, FormDefinitionSchema } from '../../domain/form.js'
+import type { FormVersion } from '../../domain/types.js'
+import { problemRef } from '../../http/problem.js'
+
+export default async function formRoutes (app: FastifyInstance) {
+  app.get<{ Params: { version: FormVersion } }>('/forms/:version', {
+    schema: {
+      tags: ['forms'],
+      summary: 'The whole SU-X form: questions, help texts, code lists and rules',
+      params: Type.Object({ version: Type.Union([Type.Literal('2020'), Type.Literal('2021')]) }),
+      response: { 200: FormDefinitionSchema, 400: problemRef }
+    }
+  }, async (request, reply) => {
+    reply.header('cache-control', 'public, max-age=3600')
+    return formDefinition(request.params.version)
+  })
+}

@@ -24,7 +24,11 @@ export const ProblemSchema = Type.Object({
 }, { $id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' })
 export type Problem = Static<typeof ProblemSchema>
 
-export const problemRef = Type.Unsafe<Problem>(Type.Ref('Problem'))
+/** A response of problem details, documented under its own media type. */
+export const problemRef = {
+  description: 'Problem details (RFC 9457)',
+  content: { 'application/problem+json': { schema: Type.Ref('Problem') } }
+}
 
 export function issuesOut (issues: Issue[], lang: Lang): IssueOut[] {
   return issues.map((i) => ({ path: i.path, code: i.code, message: describeIssue(i, lang) }))

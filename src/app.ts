@@ -1,5 +1,5 @@
 import sensible from '@fastify/sensible'
-import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
@@ -25,7 +25,7 @@ export const serverOptions = (config: Pick<Config, 'logLevel'>): FastifyServerOp
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' }
   },
   requestIdHeader: 'x-request-id',
-  requestIdLogLabel: 'requestId',
+  logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: (req) => req.url === '/health' }),
   genReqId: () => crypto.randomUUID(),
   bodyLimit: 1024 * 1024,
   connectionTimeout: 60_000,
@@ -36,6 +36,7 @@ export const serverOptions = (config: Pick<Config, 'logLevel'>): FastifyServerOp
 
 async function app (fastify: FastifyInstance, opts: AppOptions) {
   fastify.setValidatorCompiler(validatorCompiler())
+  fastify.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
   // Records are JSON; a text body is refused with 415 rather than validated as a string.
   fastify.removeContentTypeParser('text/plain')
 

@@ -45,7 +45,9 @@ function keptSecret (dataDir: string): string {
 }
 
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
-  const e = envSchema<Env>({ schema: EnvSchema, data: env, dotenv: false })
+  // An empty variable (as compose files and shells often leave) counts as unset.
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const e = envSchema<Env>({ schema: EnvSchema, data: set, dotenv: false })
   const dataDir = resolve(e.DATA_DIR)
   return {
     port: e.PORT,

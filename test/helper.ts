@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import type { SQL } from 'drizzle-orm'
 import Fastify, { type FastifyInstance } from 'fastify'
 import pg from 'pg'
 import app from '../src/app.js'
@@ -199,4 +200,10 @@ export function record2020 (overrides: Record<string, unknown> = {}): Record<str
     comment: null,
     ...overrides
   }
+}
+
+/** Rows of a raw query, whichever driver runs it (both answer with `rows`). */
+export async function queryRows<T = Record<string, unknown>> (app: FastifyInstance, query: SQL): Promise<T[]> {
+  const result = await app.database.db.execute(query) as unknown as { rows: T[] }
+  return result.rows
 }

@@ -43,7 +43,10 @@ const PROBLEMS: Code[] = [
     'Deficits in the home environment due to a parent\'s mental ill-health', V2021, PARENT_MENTAL_HEALTH_NOTE),
   code('parent_mental_health_or_id',
     'Brister i hemmiljön, pga. psykisk ohälsa/intellektuell funktionsnedsättning hos förälder',
-    'Deficits in the home environment due to a parent\'s mental ill-health or intellectual disability', V2020),
+    'Deficits in the home environment due to a parent\'s mental ill-health or intellectual disability', V2020, {
+      sv: 'Redovisas i statistiken på samma rad som 2021 års "Brister i hemmiljön, pga. psykisk ohälsa hos förälder".',
+      en: 'Counted in statistics in the same row as 2021\'s "Deficits in the home environment due to a parent\'s mental ill-health".'
+    }),
   code('parent_substance_abuse', 'Brister i hemmiljön, pga. missbruk hos förälder',
     'Deficits in the home environment due to a parent\'s substance abuse'),
   code('child_mental_health', 'Psykisk ohälsa hos barnet', 'Mental ill-health of the child'),
@@ -184,7 +187,7 @@ export function normalizeManualMethod (name: string): string {
 }
 
 export function isKnownManualMethod (name: string): boolean {
-  return knownMethodByLowerName.has(name.toLowerCase())
+  return knownMethodByLowerName.has(normalizeManualMethod(name).toLowerCase())
 }
 
 export function isCrisisSupportMethod (name: string): boolean {

@@ -91,6 +91,7 @@ const MESSAGES: Record<string, { sv: Template, en: Template }> = {
   closing_in_future: { sv: (p) => `Avslutsdatum ${p.closingDate} ligger i framtiden`, en: (p) => `The closing date ${p.closingDate} is in the future` },
   long_duration: { sv: (p) => `Insatsen varade ${p.days} dagar, mer än ${p.limit}; stämmer datumen?`, en: (p) => `The intervention lasted ${p.days} days, more than ${p.limit}; are the dates right?` },
   long_wait: { sv: (p) => `Det gick ${p.days} dagar från aktualisering till start, mer än ${p.limit}; stämmer datumen?`, en: (p) => `${p.days} days passed from referral to start, more than ${p.limit}; are the dates right?` },
+  start_with_never_started: { sv: () => 'Insatsen påbörjades aldrig men ett startdatum är angivet; stämmer det?', en: () => 'The intervention never started, yet a start date is given; is it right?' },
   age_over_18: { sv: (p) => `Åldern ${p.age} är över 18; stämmer den?`, en: (p) => `The age ${p.age} is over 18; is it right?` },
   url_mismatch: { sv: () => 'Stämmer inte med adressen (URL:en) som posten skickades till', en: () => 'Does not match the address (URL) the record was sent to' },
   municipality_not_allowed: { sv: (p) => `Du registrerar inte för kommun ${p.value}`, en: (p) => `You do not act for municipality ${p.value}` }

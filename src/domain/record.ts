@@ -128,6 +128,9 @@ export function validateRecord (input: unknown, options: ValidateOptions): Resul
 
 function checkDates (errors: Issue[], warnings: Issue[], r: RecordInput, neverStarted: boolean, today: string) {
   if (r.startDate === null && !neverStarted) errors.push({ path: '/startDate', code: 'start_required' })
+  // The form says a never-started intervention has no start, but a planning meeting may have been
+  // registered as one: accepted, and pointed out.
+  if (r.startDate !== null && neverStarted) warnings.push({ path: '/startDate', code: 'start_with_never_started' })
   if (r.startDate !== null) {
     if (r.startDate < r.referralDate) {
       errors.push({ path: '/startDate', code: 'start_before_referral', params: { startDate: r.startDate, referralDate: r.referralDate } })
@@ -141,7 +144,7 @@ function checkDates (errors: Issue[], warnings: Issue[], r: RecordInput, neverSt
       warnings.push({ path: '/startDate', code: 'long_wait', params: { days: daysBetween(r.referralDate, r.startDate), limit: WARN_WAIT_DAYS } })
     }
   }
-  if (r.closingDate < r.referralDate) {
+  if (r.closingDate < r.referralDate && !(r.startDate !== null && r.closingDate < r.startDate)) {
     errors.push({ path: '/closingDate', code: 'closing_before_referral', params: { closingDate: r.closingDate, referralDate: r.referralDate } })
   }
   if (r.closingDate > today) errors.push({ path: '/closingDate', code: 'closing_in_future', params: { closingDate: r.closingDate, today } })

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { knownIssueCodes } from '../../src/domain/messages.js'
 import { Compile } from 'typebox/compile'
 import { codesFor } from '../../src/domain/codes.js'
 import { type FormDefinition, type FormQuestion, formDefinition, FormDefinitionSchema, RULE_CODES } from '../../src/domain/form.js'
@@ -12,12 +13,12 @@ const codesOf = (v: FormVersion, field: string) => find(formDefinition(v), field
 
 const ALL_RULES = [
   'start_before_referral', 'closing_before_start', 'closing_before_referral', 'closing_in_future', 'start_required',
-  'start_must_be_null', 'other_problem_required', 'other_problem_not_allowed', 'manual_methods_required',
+  'start_with_never_started', 'other_problem_required', 'other_problem_not_allowed', 'manual_methods_required',
   'manual_methods_not_allowed', 'other_intervention_required', 'other_intervention_not_allowed', 'interventions_required',
   'interventions_must_be_empty', 'closure_comment_required', 'background_required', 'background_not_allowed',
   'identity_number', 'long_duration', 'long_wait', 'age_over_18'
 ]
-const ONLY_2021 = ['start_must_be_null', 'other_intervention_required', 'interventions_must_be_empty', 'background_required']
+const ONLY_2021 = ['start_with_never_started', 'other_intervention_required', 'interventions_must_be_empty', 'background_required']
 const ONLY_2020 = ['background_not_allowed']
 
 t.test('both form versions match their published schema', async (t) => {
@@ -127,9 +128,14 @@ t.test('every rule code of SPEC §2 is in the form of the version it applies to'
   t.same(new Set(r2020), new Set(ALL_RULES.filter((c) => !ONLY_2021.includes(c))))
 })
 
-t.test('exactly the three warnings are warnings', async (t) => {
+t.test('exactly the four warnings are warnings', async (t) => {
   const warnings = formDefinition('2021').rules.filter((r) => r.severity === 'warning').map((r) => r.code)
-  t.same(new Set(warnings), new Set(['long_duration', 'long_wait', 'age_over_18']))
+  t.same(new Set(warnings), new Set(['start_with_never_started', 'long_duration', 'long_wait', 'age_over_18']))
+})
+
+t.test('every rule of the form has a message for registrants', async (t) => {
+  const known = new Set(knownIssueCodes())
+  for (const code of RULE_CODES) t.ok(known.has(code), code)
 })
 
 t.test('rules name fields that the record has, and questions list the rules on their field', async (t) => {

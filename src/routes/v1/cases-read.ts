@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { HttpProblem, problemRef } from '../../http/problem.js'
@@ -21,8 +22,9 @@ function decodeCursor (cursor: string | undefined): number | null {
   return id
 }
 
-export default async function caseReadRoutes (app: FastifyInstance) {
-  app.get<{ Params: Static<typeof CaseParams> }>('/municipalities/:code/cases/:caseRef', {
+export default async function caseReadRoutes (fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  app.get('/municipalities/:code/cases/:caseRef', {
     preHandler: app.authenticate,
     schema: {
       tags: ['cases'],
@@ -41,7 +43,7 @@ export default async function caseReadRoutes (app: FastifyInstance) {
     return found.record
   })
 
-  app.get<{ Querystring: Static<typeof ListQuery> }>('/cases', {
+  app.get('/cases', {
     preHandler: app.authenticate,
     schema: {
       tags: ['cases'],
@@ -63,7 +65,7 @@ export default async function caseReadRoutes (app: FastifyInstance) {
     }
   })
 
-  app.delete<{ Params: Static<typeof CaseParams> }>('/municipalities/:code/cases/:caseRef', {
+  app.delete('/municipalities/:code/cases/:caseRef', {
     preHandler: app.authenticate,
     schema: {
       tags: ['cases'],
@@ -78,6 +80,6 @@ export default async function caseReadRoutes (app: FastifyInstance) {
     const result = await app.caseService.erase(callerOf(request), code, caseRef)
     if (result === 'forbidden') throw new HttpProblem(403, `You may not erase records of municipality ${code}`)
     if (result === 'not_found') throw new HttpProblem(404, 'No such record among those you may erase')
-    return reply.status(204).send()
+    return reply.status(204).send(null)
   })
 }

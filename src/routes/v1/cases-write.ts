@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { issuesOut, problemRef } from '../../http/problem.js'
@@ -20,7 +21,8 @@ function answer (reply: FastifyReply, outcome: WriteOutcome) {
   return { record, warnings: issuesOut(outcome.warnings, lang) }
 }
 
-export default async function caseWriteRoutes (app: FastifyInstance) {
+export default async function caseWriteRoutes (fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const submitters = app.requireRole('registrant', 'integration')
 
   app.post('/cases/validate', {
@@ -51,7 +53,7 @@ export default async function caseWriteRoutes (app: FastifyInstance) {
     }
   }, async (request, reply) => answer(reply, await app.caseService.create(callerOf(request), request.body)))
 
-  app.put<{ Params: { code: string, caseRef: string } }>('/municipalities/:code/cases/:caseRef', {
+  app.put('/municipalities/:code/cases/:caseRef', {
     preHandler: submitters,
     schema: {
       tags: ['cases'],

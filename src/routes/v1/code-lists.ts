@@ -1,7 +1,8 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { CODE_LIST_NAMES, CODE_LISTS, isCodeListName } from '../../domain/codes.js'
-import { FORM_VERSIONS, type FormVersion } from '../../domain/types.js'
+import { FORM_VERSIONS } from '../../domain/types.js'
 import { HttpProblem, problemRef } from '../../http/problem.js'
 
 const LabelsSchema = Type.Object({ sv: Type.String(), en: Type.String() })
@@ -24,7 +25,8 @@ const CodeListSchema = Type.Object({
 
 const CACHE = 'public, max-age=3600'
 
-export default async function codeListRoutes (app: FastifyInstance) {
+export default async function codeListRoutes (fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   app.get('/code-lists', {
     schema: {
       tags: ['code-lists'],
@@ -47,7 +49,7 @@ export default async function codeListRoutes (app: FastifyInstance) {
     }
   })
 
-  app.get<{ Params: { name: string }, Querystring: { version?: FormVersion } }>('/code-lists/:name', {
+  app.get('/code-lists/:name', {
     schema: {
       tags: ['code-lists'],
       summary: 'The codes of one list with Swedish and English labels, optionally for one form version',

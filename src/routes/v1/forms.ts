@@ -1,11 +1,12 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { formDefinition, FormDefinitionSchema } from '../../domain/form.js'
-import type { FormVersion } from '../../domain/types.js'
 import { problemRef } from '../../http/problem.js'
 
-export default async function formRoutes (app: FastifyInstance) {
-  app.get<{ Params: { version: FormVersion } }>('/forms/:version', {
+export default async function formRoutes (fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  app.get('/forms/:version', {
     schema: {
       tags: ['forms'],
       summary: 'The whole SU-X form: questions, help texts, code lists and rules',

@@ -3,14 +3,15 @@ import {
   CODE_LISTS, harmonizeInterventions, harmonizeProblem, isCrisisSupportMethod, normalizeManualMethod
 } from '../codes.js'
 import { interventionGroup } from '../derived.js'
-import { NO_DURATION } from './kernels.js'
 import { INTERVENTION_GROUPS, type SuxRecord } from '../types.js'
+import { NO_DURATION } from './kernels.js'
 
 // A columnar, in-memory copy of every record, for statistics at national scale (SPEC §3): one typed
 // array per field, codes as small integers, problems and manual methods as bitmasks. A record is
-// 32 bytes here (plus its id in a map) instead of a few hundred as an object, and a table is a pass over integers.
-// Records are kept by id so that a replacement or an erasure applies at once (the change feed in
-// src/stats/snapshot.ts calls upsert/remove); a removed record's slot is reused by the next insert.
+// 32 bytes here (plus its id in a map) instead of a few hundred as an object, and a table is a
+// pass over integers. Records are kept by id so that a replacement or an erasure applies at once
+// (the change feed in src/stats/snapshot.ts calls upsert/remove); a removed record's slot is
+// reused by the next insert.
 
 /** Sentinel for "no value" in the small-integer columns (2020's missing background). */
 export const NONE = 255

@@ -1,5 +1,5 @@
 import { harmonizeProblem } from '../codes.js'
-import { BACKGROUND_CODES, CLOSURE_CODES, GOALS_MET, GROUP_CODES, NONE, PROBLEM_CODES } from './columns.js'
+import { BACKGROUND_CODES, CLOSURE_CODES, GOALS_MET, GROUP_CODES, PROBLEM_CODES } from './columns.js'
 import { columnRelation, count, rowTotalRelations, shareRows } from './cells.js'
 import { TableParamError, type TableInput } from './context.js'
 import { countBy, crossCount, maskHistogram, problemCounts, withProblem } from './kernels.js'

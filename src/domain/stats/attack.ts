@@ -87,7 +87,8 @@ export async function attacker (g: Grid, known: Knowledge[]): Promise<Attacker> 
       }
     }
     column.set(m, column.size)
-    model.addCol(0, bounds[0], Math.min(bounds[1], lp.infinity), { indices: occurs[m].map(([r]) => r), values: occurs[m].map(([, s]) => s) })
+    const entries = { indices: occurs[m].map(([r]) => r), values: occurs[m].map(([, sign]) => sign) }
+    model.addCol(0, bounds[0], Math.min(bounds[1], lp.infinity), entries)
   }
   known.forEach((k, m) => { if (typeof k !== 'number') hide(m, k) })
 
@@ -132,7 +133,10 @@ export async function attacker (g: Grid, known: Knowledge[]): Promise<Attacker> 
     }
     const pinned = (m: number): boolean => {
       const j = column.get(m)
-      if (j === undefined) return isPinned({ min: (range.get(m) as [number, number])[0], max: (range.get(m) as [number, number])[1] })
+      if (j === undefined) {
+        const [min, max] = range.get(m) as [number, number]
+        return isPinned({ min, max })
+      }
       if (spread(j)) return false
       const min = optimise(j, 'minimize')
       return !spread(j) && isPinned({ min, max: optimise(j, 'maximize') })

@@ -55,7 +55,9 @@ function exactShare (cell: ExactCountCell): Pick<PublishedCell, 'share' | 'ci95'
   return { share: cell.count / cell.denominator, ci95: wilson(cell.count, cell.denominator) }
 }
 
-function exactRow (row: ExactRow): Pick<PublishedRow, 'cells' | 'total'> {
+type RowBody = Pick<PublishedRow, 'cells' | 'total' | 'totalDisplay' | 'totalSuppressed'>
+
+function exactRow (row: ExactRow): RowBody {
   const cells = row.cells.map((cell): PublishedCell => cell.kind === 'count'
     ? { column: cell.column, count: cell.count, ...exactShare(cell) }
     : { column: cell.column, value: cell.value })
@@ -63,7 +65,7 @@ function exactRow (row: ExactRow): Pick<PublishedRow, 'cells' | 'total'> {
 }
 
 /** Protected cells and total of row `r`, given the marks of suppress.ts. */
-function protectedRow (row: ExactRow, r: number, s: Suppression): Pick<PublishedRow, 'cells' | 'total' | 'totalDisplay' | 'totalSuppressed'> {
+function protectedRow (row: ExactRow, r: number, s: Suppression): RowBody {
   const { grid: g, marks, threshold } = s
   const markOf = (column: string): Mark | null => marks[g.at({ row: row.key, column }) as number]
   // The withheld counts of this row, by exact value: what a share's denominator or a value's n

@@ -27,7 +27,8 @@ function smallest (g: Grid, marks: Array<Mark | null>, candidates: Iterable<numb
   let best: number | undefined
   for (const i of candidates) {
     if (marks[i] !== null || g.members[i].value === 0) continue
-    if (best === undefined || g.members[i].value < g.members[best].value || (g.members[i].value === g.members[best].value && i < best)) best = i
+    const v = g.members[i].value
+    if (best === undefined || v < g.members[best].value || (v === g.members[best].value && i < best)) best = i
   }
   return best
 }

@@ -55,6 +55,10 @@ const MESSAGES: Record<string, { sv: Template, en: Template }> = {
     en: () => 'The case id may only contain A–Z, a–z, 0–9, dot, hyphen and underscore (at most 64 characters)'
   },
   invalid_format: { sv: () => 'Ogiltigt format', en: () => 'Invalid format' },
+  invalid_character: {
+    sv: () => 'Innehåller ett tecken som inte kan sparas (NUL eller ogiltig Unicode)',
+    en: () => 'Holds a character that cannot be stored (NUL or invalid Unicode)'
+  },
   too_short: { sv: (p) => `Minst ${p.limit} tecken`, en: (p) => `At least ${p.limit} characters` },
   too_long: { sv: (p) => `Högst ${p.limit} tecken`, en: (p) => `At most ${p.limit} characters` },
   out_of_range: { sv: (p) => `Ska vara ett heltal från ${p.min} till ${p.max}`, en: (p) => `Must be a whole number from ${p.min} to ${p.max}` },

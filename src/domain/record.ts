@@ -15,6 +15,9 @@ const WARN_DURATION_DAYS = 1100
 const WARN_WAIT_DAYS = 365
 const WARN_AGE = 18
 
+/** Text PostgreSQL cannot store: the NUL character, or a lone UTF-16 surrogate (not Unicode). */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
 /** A free-text value as stored: trimmed, and an empty string is no value. */
 function text (v: string | null | undefined): string | null {
   const trimmed = v?.trim()
@@ -77,6 +80,7 @@ export function validateRecord (input: unknown, options: ValidateOptions): Resul
   const manualMethods = [...new Set((r.manualMethods ?? []).map(normalizeManualMethod))]
   ;(r.manualMethods ?? []).forEach((m, i) => {
     if (m.trim() === '') errors.push({ path: `/manualMethods/${i}`, code: 'required' })
+    else if (UNSTORABLE.test(m)) errors.push({ path: `/manualMethods/${i}`, code: 'invalid_character' })
     else if (containsIdentityNumber(m)) errors.push({ path: `/manualMethods/${i}`, code: 'identity_number' })
   })
   if (manualChosen && manualMethods.length === 0) errors.push({ path: '/manualMethods', code: 'manual_methods_required' })
@@ -93,7 +97,8 @@ export function validateRecord (input: unknown, options: ValidateOptions): Resul
     ['otherProblem', otherProblem], ['otherIntervention', otherIntervention], ['closureComment', closureComment], ['comment', comment]
   ]
   for (const [field, value] of freeTexts) {
-    if (value !== null && containsIdentityNumber(value)) errors.push({ path: `/${field}`, code: 'identity_number' })
+    if (value !== null && UNSTORABLE.test(value)) errors.push({ path: `/${field}`, code: 'invalid_character' })
+    else if (value !== null && containsIdentityNumber(value)) errors.push({ path: `/${field}`, code: 'identity_number' })
   }
 
   checkDates(errors, warnings, r, neverStarted, options.today)

@@ -73,6 +73,13 @@ t.test('identity numbers are refused in the case id and every free-text field', 
   t.same(codes(record2021({ interventions: ['other_non_manual'], manualMethods: [], otherIntervention: '8112289874' })), ['/otherIntervention identity_number'])
 })
 
+t.test('text PostgreSQL cannot store (NUL, a lone surrogate) is refused in free text and method names', async (t) => {
+  t.same(codes(record2021({ comment: 'a\u0000b' })), ['/comment invalid_character'])
+  t.same(codes(record2021({ closureReason: 'other', closureComment: 'x\ud800' })), ['/closureComment invalid_character'])
+  t.same(codes(record2021({ manualMethods: ['\udc00COS'] })), ['/manualMethods/0 invalid_character'])
+  t.same(codes(record2021({ comment: 'emoji \ud83d\ude00 är en hel teckenpunkt' })), [], 'a surrogate pair is fine')
+})
+
 t.test('every issue has a Swedish and an English message naming the field', async (t) => {
   const r = check(record2021({ gender: 'x', problems: ['other'], closingDate: '2030-01-01' }))
   t.notOk(r.ok)

@@ -7,6 +7,7 @@ import authPlugin from './plugins/auth.js'
 import databasePlugin from './plugins/database.js'
 import { validatorCompiler } from './http/validation.js'
 import errorsPlugin from './plugins/errors.js'
+import integrationPlugin from './plugins/integration.js'
 import swaggerPlugin from './plugins/swagger.js'
 import routes from './routes/index.js'
 
@@ -49,6 +50,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
     today: opts.today
   })
   await fastify.register(authPlugin, { secret: opts.config.jwtSecret, issuer: opts.config.jwtIssuer })
+  await fastify.register(integrationPlugin, { today: opts.today })
   await fastify.register(swaggerPlugin)
   await fastify.register(routes, { config: opts.config })
 }

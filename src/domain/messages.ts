@@ -98,7 +98,20 @@ const MESSAGES: Record<string, { sv: Template, en: Template }> = {
   start_with_never_started: { sv: () => 'Insatsen påbörjades aldrig men ett startdatum är angivet; stämmer det?', en: () => 'The intervention never started, yet a start date is given; is it right?' },
   age_over_18: { sv: (p) => `Åldern ${p.age} är över 18; stämmer den?`, en: (p) => `The age ${p.age} is over 18; is it right?` },
   url_mismatch: { sv: () => 'Stämmer inte med adressen (URL:en) som posten skickades till', en: () => 'Does not match the address (URL) the record was sent to' },
-  municipality_not_allowed: { sv: (p) => `Du registrerar inte för kommun ${p.value}`, en: (p) => `You do not act for municipality ${p.value}` }
+  municipality_not_allowed: { sv: (p) => `Du registrerar inte för kommun ${p.value}`, en: (p) => `You do not act for municipality ${p.value}` },
+  invalid_json: { sv: (p) => `Rad ${p.line} är inte giltig JSON`, en: (p) => `Line ${p.line} is not valid JSON` },
+  duplicate_in_batch: {
+    sv: (p) => `Samma ärende-id finns också på plats ${p.indexes} i samma omgång; inget av dem sparades`,
+    en: (p) => `The same case id is also at index ${p.indexes} of this batch; none of them was stored`
+  },
+  not_owner: {
+    sv: () => 'Posten registrerades av någon annan; bara den som registrerade den eller kommunens integration får ersätta den',
+    en: () => 'The record was registered by someone else; only they or an integration of the municipality may replace it'
+  },
+  storage_error: {
+    sv: () => 'Posten kunde inte sparas just nu (databasfel); skicka den igen',
+    en: () => 'The record could not be stored just now (database error); send it again'
+  }
 }
 
 export function fieldLabel (path: string, lang: Lang): string | null {

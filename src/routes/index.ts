@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import healthRoutes from './health.js'
+import caseBatchRoutes from './v1/cases-batch.js'
 import caseReadRoutes from './v1/cases-read.js'
 import caseWriteRoutes from './v1/cases-write.js'
 import codeListRoutes from './v1/code-lists.js'
@@ -15,5 +16,6 @@ export default async function routes (app: FastifyInstance, _opts: { config: Con
     await v1.register(formRoutes)
     await v1.register(caseWriteRoutes)
     await v1.register(caseReadRoutes)
+    await v1.register(caseBatchRoutes)
   }, { prefix: '/v1' })
 }

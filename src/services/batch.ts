@@ -1,0 +1,214 @@
+import { canReplace, canSubmit } from '../domain/access.js'
+import { interventionGroup } from '../domain/derived.js'
+import { validateRecord } from '../domain/record.js'
+import type { Issue, SuxRecord } from '../domain/types.js'
+import type { AuditEntry, AuditRepository } from '../db/audit-repository.js'
+import { type BulkRecord, type BulkRepository, type ExistingCase, keyOf, type Written } from '../db/bulk-repository.js'
+import type { Db } from '../db/client.js'
+import { type Caller, contentHash } from './cases.js'
+
+// POST /v1/cases/batch: many records upserted by (municipality, caseRef) with the rules of PUT.
+// Every item is validated in memory first; the valid ones are then written in chunks, each chunk
+// one transaction of a few set-based statements with its audit rows. A chunk that fails on a
+// database error fails its own items (storage_error) and no others.
+
+export const BATCH_MAX_ITEMS = 5000
+const CHUNK_SIZE = 1000
+/** Deadlock and serialisation failures: the chunk is tried once more before its items fail. */
+const RETRYABLE = new Set(['40P01', '40001'])
+
+export type BatchStatus = 'created' | 'updated' | 'unchanged' | 'failed'
+
+export interface BatchItemResult {
+  index: number
+  caseRef: string | null
+  status: BatchStatus
+  errors: Issue[]
+}
+
+export interface BatchResult {
+  results: BatchItemResult[]
+  created: number
+  updated: number
+  unchanged: number
+  failed: number
+}
+
+/** An item that could not even be read (a line of NDJSON that is not JSON). */
+export class UnreadableItem {
+  constructor (readonly issue: Issue) {}
+}
+
+export interface BatchDeps {
+  db: Db
+  bulk: BulkRepository
+  audit: AuditRepository
+  today: () => string
+  /** Told after records changed (statistics follow). */
+  changed?: () => void
+  /** Told of a database error that failed a chunk (the items say only storage_error). */
+  storageError?: (err: Error) => void
+  chunkSize?: number
+  /** How many chunks are written at once (a server with a pool: several; PGlite: one). */
+  parallel?: number
+}
+
+interface Candidate extends BulkRecord {
+  index: number
+}
+
+type Outcome = { index: number, status: 'created' | 'updated' | 'unchanged' } | { index: number, status: 'failed', errors: Issue[] }
+
+const rawField = (item: unknown, field: string): string | null => {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return null
+  const v = (item as Record<string, unknown>)[field]
+  return typeof v === 'string' ? v : null
+}
+
+/**
+ * Indexes of items that name a (municipality, caseRef) another item names too. Both fail: which
+ * of two versions of one case a client meant cannot be told, and storing either would hide that.
+ */
+function duplicates (items: unknown[]): Map<number, number[]> {
+  const byKey = new Map<string, number[]>()
+  items.forEach((item, index) => {
+    const municipality = rawField(item, 'municipality')
+    const caseRef = rawField(item, 'caseRef')
+    if (municipality === null || caseRef === null) return
+    const key = keyOf({ municipality, caseRef })
+    const list = byKey.get(key)
+    if (list) list.push(index)
+    else byKey.set(key, [index])
+  })
+  const found = new Map<number, number[]>()
+  for (const list of byKey.values()) {
+    if (list.length > 1) for (const i of list) found.set(i, list.filter((j) => j !== i))
+  }
+  return found
+}
+
+export function batchService (deps: BatchDeps) {
+  const { db, bulk, audit } = deps
+  const chunkSize = deps.chunkSize ?? CHUNK_SIZE
+
+  /** One chunk in one transaction; the outcomes count only once it has committed. */
+  async function writeChunk (caller: Caller, chunk: Candidate[]): Promise<Outcome[]> {
+    const subject = caller.actor.sub
+    return db.transaction(async (tx) => {
+      const outcomes: Outcome[] = []
+      const toUpdate: Array<Candidate & { id: number }> = []
+      const sorted = [...chunk].sort((a, b) => keyOf(a.record) < keyOf(b.record) ? -1 : 1)
+
+      const classify = (items: Candidate[], existing: ExistingCase[]): Candidate[] => {
+        const stored = new Map(existing.map((e) => [keyOf(e), e]))
+        const absent: Candidate[] = []
+        for (const c of items) {
+          const e = stored.get(keyOf(c.record))
+          if (!e) absent.push(c)
+          else if (!canReplace(caller.actor, { municipality: e.municipality, createdBy: e.createdBy })) {
+            outcomes.push({ index: c.index, status: 'failed', errors: [{ path: '/caseRef', code: 'not_owner' }] })
+          } else if (e.contentHash === c.meta.contentHash) outcomes.push({ index: c.index, status: 'unchanged' })
+          else toUpdate.push({ ...c, id: e.id })
+        }
+        return absent
+      }
+
+      const absent = classify(sorted, await bulk.findExisting(tx, sorted.map((c) => c.record)))
+      const inserted = await bulk.insertNew(tx, absent, subject)
+      const insertedKeys = new Set(inserted.map(keyOf))
+      // Taken by another writer between our look and our insert: now visible, so treat as stored.
+      const raced = absent.filter((c) => !insertedKeys.has(keyOf(c.record)))
+      if (raced.length > 0) {
+        const left = classify(raced, await bulk.findExisting(tx, raced.map((c) => c.record)))
+        if (left.length > 0) throw new Error('records vanished during a batch upsert')
+      }
+      const updated = await bulk.replaceAll(tx, toUpdate, subject)
+
+      const byKey = new Map(chunk.map((c) => [keyOf(c.record), c]))
+      const entries: AuditEntry[] = []
+      const children: Array<{ id: number, record: SuxRecord }> = []
+      const note = (w: Written, status: 'created' | 'updated') => {
+        const c = byKey.get(keyOf(w)) as Candidate
+        outcomes.push({ index: c.index, status })
+        children.push({ id: w.id, record: c.record })
+        entries.push({
+          subject,
+          action: status === 'created' ? 'case.create' : 'case.update',
+          municipality: w.municipality,
+          caseRef: w.caseRef,
+          requestId: caller.requestId,
+          detail: { revision: w.revision }
+        })
+      }
+      for (const w of inserted) note(w, 'created')
+      for (const w of updated) note(w, 'updated')
+      await bulk.writeChildren(tx, children, updated.map((w) => w.id))
+      await audit.append(tx, entries)
+      return outcomes
+    })
+  }
+
+  async function writeChunkRetrying (caller: Caller, chunk: Candidate[]): Promise<Outcome[]> {
+    try {
+      return await writeChunk(caller, chunk)
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? ((err as Error).cause as { code?: string } | undefined)?.code
+      if (code && RETRYABLE.has(code)) return writeChunk(caller, chunk)
+      throw err
+    }
+  }
+
+  return {
+    async submit (caller: Caller, items: unknown[]): Promise<BatchResult> {
+      const today = deps.today()
+      const results: BatchItemResult[] = items.map((item, index) => ({ index, caseRef: rawField(item, 'caseRef'), status: 'failed', errors: [] }))
+      const dups = duplicates(items)
+      const candidates: Candidate[] = []
+      items.forEach((item, index) => {
+        const errors = results[index].errors
+        const others = dups.get(index)
+        if (others) errors.push({ path: '/caseRef', code: 'duplicate_in_batch', params: { indexes: others.join(', ') } })
+        if (item instanceof UnreadableItem) {
+          errors.push(item.issue)
+          return
+        }
+        const v = validateRecord(item, { today })
+        if (!v.ok) errors.push(...v.errors)
+        else if (!canSubmit(caller.actor, v.value.municipality)) {
+          errors.push({ path: '/municipality', code: 'municipality_not_allowed', params: { value: v.value.municipality } })
+        }
+        if (errors.length > 0 || !v.ok) return
+        candidates.push({ index, record: v.value, meta: { interventionGroup: interventionGroup(v.value), contentHash: contentHash(v.value) } })
+      })
+
+      const chunks: Candidate[][] = []
+      for (let start = 0; start < candidates.length; start += chunkSize) chunks.push(candidates.slice(start, start + chunkSize))
+      // Chunks hold distinct keys, so they may be written side by side on a server.
+      let next = 0
+      const worker = async () => {
+        while (next < chunks.length) {
+          const chunk = chunks[next++]
+          let outcomes: Outcome[]
+          try {
+            outcomes = await writeChunkRetrying(caller, chunk)
+          } catch (err) {
+            deps.storageError?.(err as Error)
+            outcomes = chunk.map((c) => ({ index: c.index, status: 'failed', errors: [{ path: '', code: 'storage_error' }] }))
+          }
+          for (const o of outcomes) {
+            results[o.index].status = o.status
+            if (o.status === 'failed') results[o.index].errors = o.errors
+          }
+        }
+      }
+      await Promise.all(Array.from({ length: Math.min(deps.parallel ?? 1, chunks.length) }, worker))
+
+      const count = (s: BatchStatus) => results.filter((r) => r.status === s).length
+      const summary = { results, created: count('created'), updated: count('updated'), unchanged: count('unchanged'), failed: count('failed') }
+      if (summary.created + summary.updated > 0) deps.changed?.()
+      return summary
+    }
+  }
+}
+
+export type BatchService = ReturnType<typeof batchService>

@@ -1,15 +1,17 @@
 import fp from 'fastify-plugin'
 import { auditRepository } from '../db/audit-repository.js'
 import { bulkRepository } from '../db/bulk-repository.js'
+import { type AuditLogService, auditLogService } from '../services/audit-log.js'
 import { type BatchService, batchService } from '../services/batch.js'
 import { swedishToday } from '../services/cases.js'
 import { loggableError } from './errors.js'
 
-// The use cases for machine clients and administrators: batch writes.
+// The use cases for machine clients and administrators: batch writes and reading the audit log.
 
 declare module 'fastify' {
   interface FastifyInstance {
     batchService: BatchService
+    auditLogService: AuditLogService
   }
 }
 
@@ -19,12 +21,15 @@ export interface IntegrationPluginOptions {
 }
 
 export default fp<IntegrationPluginOptions>(async (app, opts) => {
+  const db = app.database.db
+  const audit = auditRepository()
   app.decorate('batchService', batchService({
-    db: app.database.db,
+    db,
     bulk: bulkRepository(),
-    audit: auditRepository(),
+    audit,
     today: opts.today ?? (() => swedishToday()),
     parallel: app.database.kind === 'postgres' ? 2 : 1,
     storageError: (err) => app.log.error({ err: loggableError(err) }, 'a batch chunk was not stored')
   }))
+  app.decorate('auditLogService', auditLogService({ db, audit }))
 }, { name: 'integration', dependencies: ['database'] })

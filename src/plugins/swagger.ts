@@ -27,7 +27,8 @@ export default fp(async (app) => {
         { name: 'health', description: 'Liveness and database reachability' },
         { name: 'code-lists', description: 'SU-X code lists with Swedish and English labels' },
         { name: 'forms', description: 'The SU-X form definition per version' },
-        { name: 'cases', description: 'SU-X records (one per closed case)' }
+        { name: 'cases', description: 'SU-X records (one per closed case)' },
+        { name: 'admin', description: 'API clients and the audit log (administrators)' }
       ],
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }

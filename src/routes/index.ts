@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import healthRoutes from './health.js'
+import adminAuditLogRoutes from './v1/admin-audit-log.js'
 import caseBatchRoutes from './v1/cases-batch.js'
 import caseReadRoutes from './v1/cases-read.js'
 import caseWriteRoutes from './v1/cases-write.js'
@@ -17,5 +18,6 @@ export default async function routes (app: FastifyInstance, _opts: { config: Con
     await v1.register(caseWriteRoutes)
     await v1.register(caseReadRoutes)
     await v1.register(caseBatchRoutes)
+    await v1.register(adminAuditLogRoutes)
   }, { prefix: '/v1' })
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { HttpProblem, problemRef } from '../../http/problem.js'
 import { etagOf } from '../../services/cases.js'
-import { callerOf } from './respond.js'
+import { callerOf, decodeCursor, encodeCursor } from './respond.js'
 import { CaseParams, ListQuery, ListResponse, recordRef } from './schemas.js'
 
 const denials = { 401: problemRef, 403: problemRef }
@@ -12,14 +12,6 @@ function yearRange (q: Static<typeof ListQuery>) {
   if (q.year === undefined) return { from: q.from, to: q.to }
   if (q.from !== undefined || q.to !== undefined) throw new HttpProblem(400, 'Give either year or from/to, not both')
   return { from: `${q.year}-01-01`, to: `${q.year}-12-31` }
-}
-
-const encodeCursor = (id: number) => Buffer.from(String(id)).toString('base64url')
-function decodeCursor (cursor: string | undefined): number | null {
-  if (cursor === undefined) return null
-  const id = Number(Buffer.from(cursor, 'base64url').toString())
-  if (!Number.isSafeInteger(id) || id < 0) throw new HttpProblem(400, 'The cursor is not one this service gave out')
-  return id
 }
 
 export default async function caseReadRoutes (fastify: FastifyInstance) {

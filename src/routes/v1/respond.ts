@@ -11,6 +11,16 @@ export function langOf (request: FastifyRequest) {
   return negotiateLang(request.headers['accept-language'])
 }
 
+/** Page cursors: the id of the last item given, opaque to clients. */
+export const encodeCursor = (id: number) => Buffer.from(String(id)).toString('base64url')
+
+export function decodeCursor (cursor: string | undefined): number | null {
+  if (cursor === undefined) return null
+  const id = Number(Buffer.from(cursor, 'base64url').toString())
+  if (!Number.isSafeInteger(id) || id < 0) throw new HttpProblem(400, 'The cursor is not one this service gave out')
+  return id
+}
+
 /** Entity tags listed in an If-Match / If-None-Match header. */
 export function entityTags (header: string | string[] | undefined): string[] | undefined {
   if (header === undefined) return undefined

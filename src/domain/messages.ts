@@ -111,7 +111,8 @@ const MESSAGES: Record<string, { sv: Template, en: Template }> = {
   storage_error: {
     sv: () => 'Posten kunde inte sparas just nu (databasfel); skicka den igen',
     en: () => 'The record could not be stored just now (database error); send it again'
-  }
+  },
+  municipalities_required: { sv: () => 'En integration ska ha minst en kommun', en: () => 'An integration needs at least one municipality' }
 }
 
 export function fieldLabel (path: string, lang: Lang): string | null {

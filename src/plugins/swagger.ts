@@ -10,7 +10,8 @@ export const OPENAPI_INFO = {
     '(öppenvård för barn och unga): one short standardised form per closed case, and the statistics built on them.',
     '',
     'Authentication: `Authorization: Bearer <JWT>` with claims `sub`, `roles`, `municipalities`, `iat`, `exp`.',
-    'Code lists, forms, `/health` and these docs need no token.',
+    'Code lists, forms, `/health` and these docs need no token. API clients (case systems, dashboards) trade the id and',
+    'secret an administrator gave them for a 15-minute token at `POST /v1/auth/token`.',
     '',
     'Errors are `application/problem+json` (RFC 9457); validation failures list `errors: [{path, code, message}]`',
     'with `path` a JSON pointer into the submitted record. Messages follow `Accept-Language` (`sv` default, `en`).'
@@ -28,6 +29,7 @@ export default fp(async (app) => {
         { name: 'code-lists', description: 'SU-X code lists with Swedish and English labels' },
         { name: 'forms', description: 'The SU-X form definition per version' },
         { name: 'cases', description: 'SU-X records (one per closed case)' },
+        { name: 'auth', description: 'Access tokens for API clients (client-credentials grant)' },
         { name: 'admin', description: 'API clients and the audit log (administrators)' }
       ],
       components: {

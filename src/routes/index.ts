@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import healthRoutes from './health.js'
 import adminAuditLogRoutes from './v1/admin-audit-log.js'
+import adminClientRoutes from './v1/admin-clients.js'
+import authTokenRoutes from './v1/auth-token.js'
 import caseBatchRoutes from './v1/cases-batch.js'
 import caseReadRoutes from './v1/cases-read.js'
 import caseWriteRoutes from './v1/cases-write.js'
@@ -18,6 +20,8 @@ export default async function routes (app: FastifyInstance, _opts: { config: Con
     await v1.register(caseWriteRoutes)
     await v1.register(caseReadRoutes)
     await v1.register(caseBatchRoutes)
+    await v1.register(authTokenRoutes)
+    await v1.register(adminClientRoutes)
     await v1.register(adminAuditLogRoutes)
   }, { prefix: '/v1' })
 }

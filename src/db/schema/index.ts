@@ -1,2 +1,3 @@
 export * from './audit.js'
 export * from './cases.js'
+export * from './clients.js'

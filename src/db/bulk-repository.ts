@@ -63,6 +63,12 @@ function recordRow ({ record: r, meta }: BulkRecord) {
   }
 }
 
+const CHILD_LISTS = [
+  { table: 'case_problems', column: 'problem', width: 40, values: (r: SuxRecord) => r.problems },
+  { table: 'case_interventions', column: 'intervention', width: 40, values: (r: SuxRecord) => r.interventions },
+  { table: 'case_manual_methods', column: 'name', width: 100, values: (r: SuxRecord) => r.manualMethods }
+]
+
 interface WrittenRow { id: string | number, municipality: string, case_ref: string, revision: number }
 const written = (r: WrittenRow): Written => ({ id: Number(r.id), municipality: r.municipality, caseRef: r.case_ref, revision: r.revision })
 
@@ -114,33 +120,38 @@ export function bulkRepository () {
     },
 
     /**
-     * Problems, interventions and manual methods of the given records, in their order. `replacing`
-     * names the records whose old lists go first.
+     * Problems, interventions and manual methods of the given records, in their order. A list row
+     * that is already as given is left alone, so a replacement that changes only a comment writes
+     * no list row: each list is upserted by (case, position), and for the records in `replacing`
+     * the positions beyond its new length are deleted.
      */
     async writeChildren (q: DbOrTx, records: Array<{ id: number, record: SuxRecord }>, replacing: number[]): Promise<void> {
-      if (replacing.length > 0) {
-        const ids = json(replacing)
-        await q.execute(sql`
-          with ids as (select value::bigint as id from json_array_elements_text(${ids})),
-            p as (delete from case_problems where case_id in (select id from ids)),
-            i as (delete from case_interventions where case_id in (select id from ids))
-          delete from case_manual_methods where case_id in (select id from ids)`)
+      const stored = new Set(replacing)
+      for (const list of CHILD_LISTS) {
+        const rows: Array<[number, number, string]> = []
+        const lengths: Array<[number, number]> = []
+        for (const { id, record } of records) {
+          const values = list.values(record)
+          values.forEach((v, i) => rows.push([id, i, v]))
+          if (stored.has(id)) lengths.push([id, values.length])
+        }
+        const table = sql.raw(list.table)
+        const column = sql.raw(list.column)
+        // Arrays of [case_id, position, value]: a third of the JSON of objects with names.
+        if (rows.length > 0) {
+          await q.execute(sql`
+            insert into ${table} (case_id, position, ${column})
+            select (e->>0)::bigint, (e->>1)::smallint, (e->>2)::varchar(${sql.raw(String(list.width))})
+            from json_array_elements(${json(rows)}) as e
+            on conflict (case_id, position) do update set ${column} = excluded.${column}
+              where ${table}.${column} <> excluded.${column}`)
+        }
+        if (lengths.length > 0) {
+          await q.execute(sql`
+            delete from ${table} t using json_array_elements(${json(lengths)}) as e
+            where t.case_id = (e->>0)::bigint and t.position >= (e->>1)::int`)
+        }
       }
-      const problems: Array<[number, number, string]> = []
-      const interventions: Array<[number, number, string]> = []
-      const methods: Array<[number, number, string]> = []
-      for (const { id, record: r } of records) {
-        r.problems.forEach((v, i) => problems.push([id, i, v]))
-        r.interventions.forEach((v, i) => interventions.push([id, i, v]))
-        r.manualMethods.forEach((v, i) => methods.push([id, i, v]))
-      }
-      // Arrays of [case_id, position, value]: a third of the JSON of objects with names.
-      const expand = (list: Array<[number, number, string]>, width: number) => sql`
-        select (e->>0)::bigint, (e->>1)::smallint, (e->>2)::varchar(${sql.raw(String(width))})
-        from json_array_elements(${json(list)}) as e`
-      if (problems.length > 0) await q.execute(sql`insert into case_problems (case_id, position, problem) ${expand(problems, 40)}`)
-      if (interventions.length > 0) await q.execute(sql`insert into case_interventions (case_id, position, intervention) ${expand(interventions, 40)}`)
-      if (methods.length > 0) await q.execute(sql`insert into case_manual_methods (case_id, position, name) ${expand(methods, 100)}`)
     }
   }
 }

@@ -91,6 +91,20 @@ t.test('a changed record is replaced with its next revision and new lists; the r
 
   const put = await app.inject({ method: 'PUT', url: '/v1/municipalities/2184/cases/C-1', headers, payload: changed })
   t.equal(put.headers.etag, read.headers.etag, 'a batch stores what PUT would: PUT of the same record changes nothing')
+
+  const lists = [
+    { problems: ['child_mental_health', 'school_problems', 'other'], otherProblem: 'Skolfrånvaro', manualMethods: ['PYC', 'COS'] },
+    { problems: ['school_problems', 'child_mental_health'], otherProblem: null, manualMethods: ['Trygghetscirkeln'] },
+    { comment: 'only the comment changes' }
+  ]
+  let previous = record2021({ caseRef: 'C-2' })
+  for (const change of lists) {
+    previous = { ...previous, ...change }
+    const again = await app.inject({ method: 'POST', url: URL, headers, payload: [previous] })
+    t.same(statuses(again.json()), ['updated'])
+    const back = await app.inject({ method: 'GET', url: '/v1/municipalities/2184/cases/C-2', headers })
+    t.same(back.json(), { ...previous, manualMethods: (previous.manualMethods as string[]).map((m) => m === 'COS' ? 'Trygghetscirkeln' : m) }, 'lists grow, shrink and reorder')
+  }
 })
 
 t.test('NDJSON: one record a line, blank lines skipped, a line that is not JSON fails its item only', async (t) => {

@@ -8,6 +8,7 @@ import databasePlugin from './plugins/database.js'
 import { validatorCompiler } from './http/validation.js'
 import errorsPlugin from './plugins/errors.js'
 import integrationPlugin from './plugins/integration.js'
+import statsPlugin from './plugins/stats.js'
 import swaggerPlugin from './plugins/swagger.js'
 import routes from './routes/index.js'
 
@@ -49,6 +50,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
     dataDir: opts.config.dataDir,
     today: opts.today
   })
+  await fastify.register(statsPlugin, { suppressionThreshold: opts.config.suppressionThreshold })
   await fastify.register(authPlugin, { secret: opts.config.jwtSecret, issuer: opts.config.jwtIssuer })
   await fastify.register(integrationPlugin, { today: opts.today })
   await fastify.register(swaggerPlugin)

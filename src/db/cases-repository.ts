@@ -77,11 +77,10 @@ async function insertChildren (q: DbOrTx, caseId: number, r: SuxRecord) {
 async function hydrate (q: DbOrTx, rows: CaseRow[]): Promise<StoredCase[]> {
   if (rows.length === 0) return []
   const ids = rows.map((r) => r.id)
-  const [problems, interventions, methods] = await Promise.all([
-    q.select().from(caseProblems).where(inArray(caseProblems.caseId, ids)).orderBy(caseProblems.caseId, caseProblems.position),
-    q.select().from(caseInterventions).where(inArray(caseInterventions.caseId, ids)).orderBy(caseInterventions.caseId, caseInterventions.position),
-    q.select().from(caseManualMethods).where(inArray(caseManualMethods.caseId, ids)).orderBy(caseManualMethods.caseId, caseManualMethods.position)
-  ])
+  // One after the other: a transaction is one connection, which runs one query at a time anyway.
+  const problems = await q.select().from(caseProblems).where(inArray(caseProblems.caseId, ids)).orderBy(caseProblems.caseId, caseProblems.position)
+  const interventions = await q.select().from(caseInterventions).where(inArray(caseInterventions.caseId, ids)).orderBy(caseInterventions.caseId, caseInterventions.position)
+  const methods = await q.select().from(caseManualMethods).where(inArray(caseManualMethods.caseId, ids)).orderBy(caseManualMethods.caseId, caseManualMethods.position)
   const group = <T extends { caseId: number }, V>(items: T[], pick: (t: T) => V) => {
     const m = new Map<number, V[]>()
     for (const it of items) {

@@ -64,3 +64,18 @@ export function readScope (a: Actor): ReadScope {
   }
   return { all: false, clauses }
 }
+
+/** May ask for statistics at all (everyone but the administrator). */
+export function canReadStats (a: Actor): boolean {
+  return a.roles.some((r) => r !== 'admin')
+}
+
+/**
+ * Whether a statistics answer may be exact: regional analysts always; a municipal lead when the
+ * question is limited to its own municipalities. Everyone else gets protected tables.
+ */
+export function statsExact (a: Actor, municipalities: string[] | undefined): boolean {
+  if (has(a, 'regional_analyst')) return true
+  if (!has(a, 'municipality_lead') || !municipalities || municipalities.length === 0) return false
+  return municipalities.every((m) => actsFor(a, m))
+}

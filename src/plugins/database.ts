@@ -8,6 +8,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     database: Database
     caseService: CaseService
+    /** Called after every committed change to records (statistics follow). */
+    onRecordsChanged: (listener: () => void) => void
+    /** Tells the listeners that records changed. */
+    recordsChanged: () => void
   }
 }
 
@@ -25,7 +29,12 @@ export default fp<DatabasePluginOptions>(async (app, opts) => {
   app.addHook('onClose', async () => { await database.close() })
   await database.migrate()
   app.decorate('database', database)
+  const listeners = new Set<() => void>()
+  const recordsChanged = () => { for (const l of listeners) l() }
+  app.decorate('onRecordsChanged', (listener: () => void) => { listeners.add(listener) })
+  app.decorate('recordsChanged', recordsChanged)
   app.decorate('caseService', caseService({
+    changed: recordsChanged,
     db: database.db,
     cases: casesRepository(),
     audit: auditRepository(),

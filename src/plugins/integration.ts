@@ -33,6 +33,7 @@ export default fp<IntegrationPluginOptions>(async (app, opts) => {
     audit,
     today: opts.today ?? (() => swedishToday()),
     parallel: app.database.kind === 'postgres' ? 2 : 1,
+    changed: () => app.recordsChanged(),
     storageError: (err) => app.log.error({ err: loggableError(err) }, 'a batch chunk was not stored')
   }))
   app.decorate('clientService', clientService({

@@ -30,7 +30,8 @@ export default fp(async (app) => {
         { name: 'forms', description: 'The SU-X form definition per version' },
         { name: 'cases', description: 'SU-X records (one per closed case)' },
         { name: 'auth', description: 'Access tokens for API clients (client-credentials grant)' },
-        { name: 'admin', description: 'API clients and the audit log (administrators)' }
+        { name: 'admin', description: 'API clients and the audit log (administrators)' },
+        { name: 'statistics', description: 'The tables of the FoU report, computed for any period and group, with protection of small counts' }
       ],
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }

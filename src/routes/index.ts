@@ -9,10 +9,12 @@ import caseReadRoutes from './v1/cases-read.js'
 import caseWriteRoutes from './v1/cases-write.js'
 import codeListRoutes from './v1/code-lists.js'
 import formRoutes from './v1/forms.js'
+import statsRoutes, { StatsTableSchema } from './v1/stats.js'
 import { RecordSchema } from './v1/schemas.js'
 
 export default async function routes (app: FastifyInstance, _opts: { config: Config }) {
   app.addSchema(RecordSchema)
+  app.addSchema(StatsTableSchema)
   await app.register(healthRoutes)
   await app.register(async (v1) => {
     await v1.register(codeListRoutes)
@@ -23,5 +25,6 @@ export default async function routes (app: FastifyInstance, _opts: { config: Con
     await v1.register(authTokenRoutes)
     await v1.register(adminClientRoutes)
     await v1.register(adminAuditLogRoutes)
+    await v1.register(statsRoutes)
   }, { prefix: '/v1' })
 }

@@ -16,6 +16,8 @@ export interface CaseDeps {
   audit: AuditRepository
   /** Today's date in Sweden, YYYY-MM-DD. */
   today: () => string
+  /** Told after a change to records has committed. */
+  changed?: () => void
 }
 
 export interface Caller {
@@ -62,6 +64,11 @@ function matches (tags: string[], stored: StoredCase): boolean {
 
 export function caseService (deps: CaseDeps) {
   const { db, cases, audit } = deps
+  const changed = <T extends { kind: string } | string>(outcome: T): T => {
+    const kind = typeof outcome === 'string' ? outcome : outcome.kind
+    if (kind === 'created' || kind === 'updated' || kind === 'erased') deps.changed?.()
+    return outcome
+  }
 
   function check (caller: Caller, input: unknown): { ok: true, record: SuxRecord, warnings: Issue[] } | WriteOutcome {
     const result = validateRecord(input, { today: deps.today() })
@@ -88,12 +95,12 @@ export function caseService (deps: CaseDeps) {
     async create (caller: Caller, input: unknown): Promise<WriteOutcome> {
       const c = check(caller, input)
       if (!('ok' in c)) return c
-      return db.transaction(async (tx) => {
+      return changed(await db.transaction(async (tx) => {
         const stored = await cases.insert(tx, c.record, meta(caller, c.record))
         if (!stored) return { kind: 'exists' } as const
         await audit.append(tx, auditOf(caller, 'case.create', c.record, { revision: stored.revision }))
         return { kind: 'created', stored, warnings: c.warnings } as const
-      })
+      }))
     },
 
     /** Create or replace at a known address (idempotent), honouring If-Match / If-None-Match. */
@@ -101,7 +108,7 @@ export function caseService (deps: CaseDeps) {
       const c = check(caller, input)
       if (!('ok' in c)) return c
       const r = c.record
-      return db.transaction(async (tx): Promise<WriteOutcome> => {
+      return changed(await db.transaction(async (tx): Promise<WriteOutcome> => {
         let existing = await cases.findByKey(tx, r.municipality, r.caseRef, { forUpdate: true })
         if (!existing) {
           if (pre.ifMatch) return { kind: 'precondition_failed' }
@@ -122,7 +129,7 @@ export function caseService (deps: CaseDeps) {
         const stored = await cases.replace(tx, existing.id, r, m)
         await audit.append(tx, auditOf(caller, 'case.update', r, { revision: stored.revision }))
         return { kind: 'updated', stored, warnings: c.warnings }
-      })
+      }))
     },
 
     async get (caller: Caller, municipality: string, caseRef: string): Promise<StoredCase | 'forbidden' | 'not_found'> {
@@ -148,13 +155,13 @@ export function caseService (deps: CaseDeps) {
     async erase (caller: Caller, municipality: string, caseRef: string): Promise<'erased' | 'forbidden' | 'not_found'> {
       if (!canSubmitAny(caller.actor) && !caller.actor.roles.includes('municipality_lead')) return 'forbidden'
       if (!caller.actor.municipalities.includes(municipality)) return 'forbidden'
-      return db.transaction(async (tx) => {
+      return changed(await db.transaction(async (tx) => {
         const found = await cases.findByKey(tx, municipality, caseRef, { forUpdate: true })
-        if (!found || !canErase(caller.actor, { municipality, createdBy: found.createdBy })) return 'not_found'
+        if (!found || !canErase(caller.actor, { municipality, createdBy: found.createdBy })) return 'not_found' as const
         await cases.erase(tx, found.id)
         await audit.append(tx, auditOf(caller, 'case.erase', found.record))
-        return 'erased'
-      })
+        return 'erased' as const
+      }))
     }
   }
 }

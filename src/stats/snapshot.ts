@@ -52,6 +52,7 @@ export function recordSnapshot (opts: SnapshotOptions) {
   let refreshedAt = 0
   let loadMs = 0
   let running: Promise<void> | null = null
+  let stale = false
 
   function apply (changes: ChangedRecord[]) {
     for (const c of changes) {
@@ -114,9 +115,16 @@ export function recordSnapshot (opts: SnapshotOptions) {
       running ??= refreshOnce().finally(() => { running = null })
       return running
     },
-    /** Refreshes when the last refresh is older than `maxAgeMs`. */
+    /** Refreshes when the last refresh is older than `maxAgeMs`, or a write here made it stale. */
     async fresh (maxAgeMs: number): Promise<void> {
-      if (now() - refreshedAt >= maxAgeMs) await this.refresh()
+      if (stale || now() - refreshedAt >= maxAgeMs) {
+        stale = false
+        await this.refresh()
+      }
+    },
+    /** This instance wrote: the next question refreshes first, so a writer reads its own writes. */
+    markStale (): void {
+      stale = true
     },
     status (): SnapshotStatus {
       return { records: versions.size, lastSeq: maxSeq, refreshedAt, loadMs }

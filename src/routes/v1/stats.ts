@@ -1,0 +1,102 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { canReadStats, statsExact } from '../../domain/access.js'
+import { TABLE_NAMES, type TableName } from '../../domain/stats/types.js'
+import { HttpProblem, problemRef } from '../../http/problem.js'
+import { statsService, tableCsv } from '../../services/stats.js'
+import { langOf } from './respond.js'
+import { filterProperties } from './schemas.js'
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+
+const CellSchema = Type.Object({
+  column: Type.String(),
+  count: Type.Optional(Nullable(Type.Integer())),
+  share: Type.Optional(Nullable(Type.Number())),
+  ci95: Type.Optional(Nullable(Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }))),
+  value: Type.Optional(Nullable(Type.Number())),
+  display: Type.Optional(Type.String({ description: '"≤4" for a suppressed small count, ".." for a count withheld so that no small count can be recovered, "–" for a withheld value' })),
+  suppressed: Type.Optional(Type.Union([Type.Literal('primary'), Type.Literal('secondary')]))
+})
+
+export const StatsTableSchema = Type.Object({
+  table: Type.String(),
+  filters: Type.Record(Type.String(), Type.Unknown()),
+  population: Nullable(Type.Integer({ description: 'Records matching the filters (null when withheld)' })),
+  protection: Type.Union([Type.Literal('none'), Type.Literal('suppressed')]),
+  withheld: Type.Optional(Type.Literal(true)),
+  reason: Type.Optional(Type.String()),
+  columns: Type.Array(Type.Object({ key: Type.String(), label: Type.String() })),
+  rows: Type.Array(Type.Object({
+    key: Type.String(),
+    label: Type.String(),
+    cells: Type.Array(CellSchema),
+    total: Type.Optional(Nullable(Type.Integer())),
+    totalDisplay: Type.Optional(Type.String()),
+    totalSuppressed: Type.Optional(Type.Union([Type.Literal('primary'), Type.Literal('secondary')]))
+  })),
+  notes: Type.Optional(Type.Array(Type.String()))
+}, { $id: 'StatsTable' })
+
+const StatsQuery = Type.Object(filterProperties, { additionalProperties: false })
+
+export default async function statsRoutes (fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const service = statsService({ store: app.stats.store, feed: app.stats.feed, threshold: app.stats.threshold })
+
+  app.get('/stats/:table', {
+    preHandler: app.authenticate,
+    schema: {
+      tags: ['statistics'],
+      summary: 'One statistics table (SPEC §3) for the filtered records',
+      description: [
+        'Rows and columns are fixed per table; a share carries its 95 % Wilson interval. Regional analysts, and municipal leads',
+        'asking about their own municipalities only, get exact tables (`protection: "none"`); every other caller gets protected',
+        'tables: counts of 1–4 shown as "≤4", further counts withheld ("..") so none can be recovered from totals, shares and',
+        'values from fewer than 5 records withheld ("–"), and the whole table withheld below 5 records. `outcomes` needs exactly',
+        'one `problem`. `Accept: text/csv` gives the table flat, one line per cell. Labels follow Accept-Language.'
+      ].join(' '),
+      security: [{ bearer: [] }],
+      params: Type.Object({ table: Type.Union(TABLE_NAMES.map((n) => Type.Literal(n))) }),
+      querystring: StatsQuery,
+      response: {
+        200: {
+          description: 'The table',
+          content: {
+            'application/json': { schema: Type.Ref('StatsTable') },
+            'text/csv': { schema: Type.String() }
+          }
+        },
+        400: problemRef,
+        401: problemRef,
+        403: problemRef
+      }
+    }
+  }, async (request, reply) => {
+    if (!canReadStats(request.actor)) throw new HttpProblem(403, 'Administrators do not read statistics')
+    const table = request.params.table as TableName
+    const { year, from, to, ...rest } = request.query
+    if (year !== undefined && (from !== undefined || to !== undefined)) throw new HttpProblem(400, 'Give either year or from/to, not both')
+    const params: { problem?: string } = {}
+    if (table === 'outcomes') {
+      if (rest.problem?.length !== 1) throw new HttpProblem(400, 'The outcomes table needs exactly one problem, e.g. ?problem=family_relationship')
+      params.problem = rest.problem[0]
+    }
+    const filter = Object.fromEntries(Object.entries({ year, from, to, ...rest }).filter(([, v]) => v !== undefined))
+    const lang = langOf(request)
+    const published = await service.table({ table, filter, params, exact: statsExact(request.actor, rest.municipality), lang })
+    reply.header('cache-control', 'private, max-age=0').header('content-language', lang).header('vary', 'Accept, Accept-Language, Authorization')
+    if (wantsCsv(request.headers.accept)) {
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${table}.csv"`).send(tableCsv(published))
+    }
+    return published
+  })
+}
+
+function wantsCsv (accept: string | undefined): boolean {
+  if (!accept) return false
+  const csv = accept.indexOf('text/csv')
+  const json = accept.indexOf('application/json')
+  return csv >= 0 && (json < 0 || csv < json)
+}

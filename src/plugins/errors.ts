@@ -1,6 +1,5 @@
 import type { FastifyError } from 'fastify'
 import fp from 'fastify-plugin'
-import { negotiateLang } from '../http/lang.js'
 import { HttpProblem, type IssueOut, problemBody, ProblemSchema } from '../http/problem.js'
 
 // One error handler: everything leaves as application/problem+json. 4xx details go through; 5xx
@@ -42,8 +41,6 @@ export default fp(async (app) => {
   app.addSchema(ProblemSchema)
 
   app.setErrorHandler(async (err: FastifyError, request, reply) => {
-    const lang = negotiateLang(request.headers['accept-language'])
-    void lang
     reply.type('application/problem+json')
     if (err instanceof HttpProblem) {
       if (err.extra.headers) reply.headers(err.extra.headers)

@@ -4,13 +4,13 @@ import { Type, type Static } from 'typebox'
 import { HttpProblem, problemRef } from '../../http/problem.js'
 import { etagOf } from '../../services/cases.js'
 import { callerOf, decodeCursor, encodeCursor } from './respond.js'
-import { CaseParams, ListQuery, ListResponse, recordRef } from './schemas.js'
+import { assertOnePeriod, CaseParams, ListQuery, ListResponse, recordRef } from './schemas.js'
 
 const denials = { 401: problemRef, 403: problemRef }
 
 function yearRange (q: Static<typeof ListQuery>) {
   if (q.year === undefined) return { from: q.from, to: q.to }
-  if (q.from !== undefined || q.to !== undefined) throw new HttpProblem(400, 'Give either year or from/to, not both')
+  assertOnePeriod(q)
   return { from: `${q.year}-01-01`, to: `${q.year}-12-31` }
 }
 

@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import { AGE_GROUPS, INTERVENTION_GROUPS } from '../../domain/types.js'
-import { IssueSchema } from '../../http/problem.js'
+import { HttpProblem, IssueSchema } from '../../http/problem.js'
 import { RecordInputSchema } from '../../domain/record-schema.js'
 import { DOMAIN_VALIDATED } from '../../http/validation.js'
 
@@ -9,7 +9,7 @@ import { DOMAIN_VALIDATED } from '../../http/validation.js'
 /** The request body of record submissions: documented here, checked by the domain. */
 export const RecordBody = { ...RecordInputSchema, [DOMAIN_VALIDATED]: 'domain' }
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
 export const RecordSchema = Type.Object({
   municipality: Type.String(),
@@ -65,6 +65,11 @@ export const filterProperties = {
   interventionGroup: many(Type.String({ enum: [...INTERVENTION_GROUPS] }), 'Intervention groups'),
   problem: many(Type.String({ maxLength: 40 }), 'Problem codes (harmonised: parent_mental_health includes 2020\'s parent_mental_health_or_id)'),
   previouslyKnown: many(Type.String({ maxLength: 40 }), 'Previously-known codes')
+}
+
+/** A period is a year or a from/to range, not both. */
+export function assertOnePeriod (q: { year?: number, from?: string, to?: string }): void {
+  if (q.year !== undefined && (q.from !== undefined || q.to !== undefined)) throw new HttpProblem(400, 'Give either year or from/to, not both')
 }
 
 export const ListQuery = Type.Object({

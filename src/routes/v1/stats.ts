@@ -6,9 +6,7 @@ import { TABLE_NAMES, type TableName } from '../../domain/stats/types.js'
 import { HttpProblem, problemRef } from '../../http/problem.js'
 import { statsService, tableCsv } from '../../services/stats.js'
 import { langOf } from './respond.js'
-import { filterProperties } from './schemas.js'
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+import { assertOnePeriod, filterProperties, Nullable } from './schemas.js'
 
 const CellSchema = Type.Object({
   column: Type.String(),
@@ -77,7 +75,7 @@ export default async function statsRoutes (fastify: FastifyInstance) {
     if (!canReadStats(request.actor)) throw new HttpProblem(403, 'Administrators do not read statistics')
     const table = request.params.table as TableName
     const { year, from, to, ...rest } = request.query
-    if (year !== undefined && (from !== undefined || to !== undefined)) throw new HttpProblem(400, 'Give either year or from/to, not both')
+    assertOnePeriod(request.query)
     const params: { problem?: string } = {}
     if (table === 'outcomes') {
       if (rest.problem?.length !== 1) throw new HttpProblem(400, 'The outcomes table needs exactly one problem, e.g. ?problem=family_relationship')

@@ -45,14 +45,5 @@ export function oneWay (counts: number[]): ExactTable {
   }
 }
 
-/** A small deterministic PRNG (mulberry32), so that the random tables are the same every run. */
-export function prng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A small deterministic generator (mulberry32), so that the random tables are the same every run. */
+export { rng as prng } from '../../../scripts/reference-anneal.js'

@@ -8,6 +8,7 @@ import databasePlugin from './plugins/database.js'
 import { validatorCompiler } from './http/validation.js'
 import errorsPlugin from './plugins/errors.js'
 import integrationPlugin from './plugins/integration.js'
+import metricsPlugin from './plugins/metrics.js'
 import statsPlugin from './plugins/stats.js'
 import swaggerPlugin from './plugins/swagger.js'
 import routes from './routes/index.js'
@@ -54,6 +55,8 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(authPlugin, { secret: opts.config.jwtSecret, issuer: opts.config.jwtIssuer })
   await fastify.register(integrationPlugin, { today: opts.today })
   await fastify.register(swaggerPlugin)
+  // After swagger, so that /metrics is documented; before the routes, so that its hooks time them.
+  await fastify.register(metricsPlugin, { token: opts.config.metricsToken ?? null })
   await fastify.register(routes, { config: opts.config })
 }
 

@@ -15,7 +15,8 @@ const EnvSchema = Type.Object({
   JWT_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   SUPPRESSION_THRESHOLD: Type.Integer({ minimum: 2, maximum: 100, default: 5 }),
-  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10_000 })
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 }))
 })
 type Env = Static<typeof EnvSchema>
 
@@ -31,6 +32,8 @@ export interface Config {
   suppressionThreshold: number
   /** How long in-flight requests may take to finish after SIGTERM. */
   shutdownGraceMs: number
+  /** Bearer token for GET /metrics; unset: only this host may read them (src/plugins/metrics.ts). */
+  metricsToken?: string | null
 }
 
 /** The secret kept in DATA_DIR when JWT_SECRET is unset, created on first use (0600). */
@@ -58,6 +61,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     jwtIssuer: e.JWT_ISSUER ?? null,
     logLevel: e.LOG_LEVEL,
     suppressionThreshold: e.SUPPRESSION_THRESHOLD,
-    shutdownGraceMs: e.SHUTDOWN_GRACE_MS
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    metricsToken: e.METRICS_TOKEN ?? null
   }
 }

@@ -52,7 +52,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
     today: opts.today
   })
   await fastify.register(statsPlugin, { suppressionThreshold: opts.config.suppressionThreshold })
-  await fastify.register(authPlugin, { secret: opts.config.jwtSecret, issuer: opts.config.jwtIssuer })
+  await fastify.register(authPlugin, { secret: opts.config.jwtSecret, issuer: opts.config.jwtIssuer, oidcIssuers: opts.config.oidcIssuers })
   await fastify.register(integrationPlugin, { today: opts.today })
   await fastify.register(swaggerPlugin)
   // After swagger, so that /metrics is documented; before the routes, so that its hooks time them.

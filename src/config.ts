@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path'
 import { envSchema } from 'env-schema'
 import { Type, type Static } from 'typebox'
+import { type OidcIssuer, parseOidcIssuers } from './http/oidc.js'
 
 // Configuration comes from environment variables only (SPEC §5), validated once at boot.
 
@@ -16,7 +17,12 @@ const EnvSchema = Type.Object({
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   SUPPRESSION_THRESHOLD: Type.Integer({ minimum: 2, maximum: 100, default: 5 }),
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10_000 }),
-  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 }))
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  OIDC_ISSUERS: Type.Optional(Type.String({ minLength: 2 })),
+  CORS_ORIGINS: Type.Optional(Type.String()),
+  RATE_LIMIT_STATS_PER_MINUTE: Type.Integer({ minimum: 1, default: 240 }),
+  RATE_LIMIT_TOKEN_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
+  RETENTION_YEARS: Type.Integer({ minimum: 1, maximum: 100, default: 10 })
 })
 type Env = Static<typeof EnvSchema>
 
@@ -34,6 +40,29 @@ export interface Config {
   shutdownGraceMs: number
   /** Bearer token for GET /metrics; unset: only this host may read them (src/plugins/metrics.ts). */
   metricsToken?: string | null
+  /** External identity providers whose JWTs are accepted besides the local ones (none when absent). */
+  oidcIssuers?: OidcIssuer[]
+  /** Browser origins (dashboards) allowed to call the API cross-origin; none when absent. */
+  corsOrigins?: string[]
+  /** Requests per minute: per subject on the statistics routes, per client id on the token route. */
+  rateLimits?: { statsPerMinute: number, tokenPerMinute: number }
+  /** Records are erased this many years after their closingDate (npm run retention); 10 when absent. */
+  retentionYears?: number
+}
+
+/** `https://a.example,https://b.example` as exact origins; a wildcard or a path is refused. */
+export function parseCorsOrigins (value: string | undefined): string[] {
+  if (!value) return []
+  return value.split(',').map((o) => o.trim()).filter(Boolean).map((o) => {
+    let url: URL | null = null
+    try {
+      url = new URL(o)
+    } catch {}
+    if (!url || o.includes('*') || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== o.replace(/\/$/, '')) {
+      throw new Error(`CORS_ORIGINS: ${o} must be an exact origin like https://dashboard.example.se (no wildcard, no path)`)
+    }
+    return url.origin
+  })
 }
 
 /** The secret kept in DATA_DIR when JWT_SECRET is unset, created on first use (0600). */
@@ -62,6 +91,10 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     suppressionThreshold: e.SUPPRESSION_THRESHOLD,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
-    metricsToken: e.METRICS_TOKEN ?? null
+    metricsToken: e.METRICS_TOKEN ?? null,
+    oidcIssuers: parseOidcIssuers(e.OIDC_ISSUERS, e.JWT_ISSUER ?? null),
+    corsOrigins: parseCorsOrigins(e.CORS_ORIGINS),
+    rateLimits: { statsPerMinute: e.RATE_LIMIT_STATS_PER_MINUTE, tokenPerMinute: e.RATE_LIMIT_TOKEN_PER_MINUTE },
+    retentionYears: e.RETENTION_YEARS
   }
 }

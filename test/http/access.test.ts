@@ -104,7 +104,7 @@ t.test('requests without a valid token are refused with 401 problem+json', async
     const post = await app.inject({ method: 'POST', url: '/v1/cases', headers, payload: record2021({ caseRef: 'T1' }) })
     t.equal(post.statusCode, 401, `${name}: no write`)
   }
-  t.equal((await app.inject({ method: 'GET', url: URL, headers: { authorization: `Bearer ${expired}` } })).json().detail, 'The token has expired')
+  t.equal((await app.inject({ method: 'GET', url: URL, headers: { authorization: `Bearer ${expired}`, 'accept-language': 'en' } })).json().detail, 'The token has expired')
 })
 
 t.test('a token must come from the configured issuer when one is set', async (t) => {

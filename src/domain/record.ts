@@ -47,6 +47,9 @@ export function validateRecord (input: unknown, options: ValidateOptions): Resul
   const shape = shapeIssues(input)
   if (shape.length > 0) return { ok: false, errors: shape, warnings: [] }
   const r = input as RecordInput
+  // The JSON Schema date format allows year 0, which PostgreSQL cannot store.
+  const yearZero = (['referralDate', 'startDate', 'closingDate'] as const).filter((f) => r[f]?.startsWith('0000-'))
+  if (yearZero.length > 0) return { ok: false, errors: yearZero.map((f) => ({ path: `/${f}`, code: 'invalid_date' })), warnings: [] }
   const v = r.formVersion
   const errors: Issue[] = []
   const warnings: Issue[] = []

@@ -15,6 +15,11 @@ const addFormats = addFormatsModule.default as unknown as (ajv: Ajv) => Ajv
 export function validatorCompiler (): FastifySchemaCompiler<unknown> {
   const ajv = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false, strict: false })
   addFormats(ajv)
+  // PostgreSQL has no year 0, which the JSON Schema date format allows: refused here, not by the query.
+  ajv.addFormat('date', (s: string) => {
+    const d = new Date(`${s}T00:00:00Z`)
+    return /^\d{4}-\d{2}-\d{2}$/.test(s) && !s.startsWith('0000') && !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s)
+  })
   return ({ schema }) => {
     if ((schema as Record<string, unknown>)[DOMAIN_VALIDATED] === 'domain') return () => true
     return ajv.compile(schema as object)

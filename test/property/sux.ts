@@ -114,7 +114,18 @@ export const isIsoDate = (v: unknown): v is string => {
 }
 const isString = (v: unknown): v is string => typeof v === 'string'
 /** Text PostgreSQL can store (no NUL, no lone surrogate). */
-const storable = (s: string) => !/\u0000/.test(s) && s.isWellFormed()
+function storable (s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 0) return false
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = s.charCodeAt(i + 1)
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false
+      i++
+    } else if (c >= 0xdc00 && c <= 0xdfff) return false
+  }
+  return true
+}
 
 export interface Broken {
   /** JSON pointers of fields with the wrong type, length or format (the shape of the record). */

@@ -4,8 +4,10 @@ import type { DbOrTx } from './client.js'
 import type { WriteMeta } from './cases-repository.js'
 
 // Set-based writes for batches: each statement handles a whole chunk of records, passed as one
-// JSON parameter and expanded by json_to_recordset. One parameter keeps the statement the same
-// for every chunk size, and both drivers (pg, PGlite) pass a string the same way.
+// array parameter per column and expanded by unnest(). Measured on PostgreSQL 15 (server CPU per
+// 50,000 records): the case rows through unnest cost ~20% less than through json_to_recordset,
+// and the list rows of new records as plain inserts (they cannot exist yet) ~25% less than as
+// JSON upserts. Both drivers (pg, PGlite) pass a JavaScript array as an array parameter.
 
 export interface Key {
   municipality: string
@@ -28,59 +30,81 @@ export interface Written extends Key {
   revision: number
 }
 
+/** The lists a replaced record had before, as the replacement's RETURNING read them. */
+export interface Replaced extends Written {
+  before: Lists
+}
+
+export type Lists = Pick<SuxRecord, 'problems' | 'interventions' | 'manualMethods'>
+
 export const keyOf = (k: Key) => `${k.municipality}/${k.caseRef}`
 
-const json = (value: unknown) => sql.param(JSON.stringify(value))
+/** One array parameter, cast to its element type on the server. */
+const array = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`
 
 async function rows<T> (q: DbOrTx, query: SQL): Promise<T[]> {
   return ((await q.execute(query)) as unknown as { rows: T[] }).rows
 }
 
-const RECORD_COLUMNS = sql.raw(`municipality char(4), case_ref varchar(64), form_version varchar(4), age_at_referral smallint,
-  gender varchar(16), background varchar(40), referral_date date, start_date date, previously_known varchar(16),
-  other_problem text, other_intervention text, closing_date date, closure_reason varchar(40), closure_comment text,
-  comment text, intervention_group varchar(32), content_hash varchar(64)`)
+// Columns of `cases` written from a record, with the element type of each array parameter. The
+// municipality is bpchar so that comparisons with the char(4) column keep using its index.
+const RECORD_COLUMNS: Array<[column: string, type: string, value: (r: BulkRecord) => unknown]> = [
+  ['municipality', 'bpchar', ({ record: r }) => r.municipality],
+  ['case_ref', 'text', ({ record: r }) => r.caseRef],
+  ['form_version', 'text', ({ record: r }) => r.formVersion],
+  ['age_at_referral', 'int2', ({ record: r }) => r.ageAtReferral],
+  ['gender', 'text', ({ record: r }) => r.gender],
+  ['background', 'text', ({ record: r }) => r.background],
+  ['referral_date', 'date', ({ record: r }) => r.referralDate],
+  ['start_date', 'date', ({ record: r }) => r.startDate],
+  ['previously_known', 'text', ({ record: r }) => r.previouslyKnown],
+  ['other_problem', 'text', ({ record: r }) => r.otherProblem],
+  ['other_intervention', 'text', ({ record: r }) => r.otherIntervention],
+  ['closing_date', 'date', ({ record: r }) => r.closingDate],
+  ['closure_reason', 'text', ({ record: r }) => r.closureReason],
+  ['closure_comment', 'text', ({ record: r }) => r.closureComment],
+  ['comment', 'text', ({ record: r }) => r.comment],
+  ['intervention_group', 'text', ({ meta }) => meta.interventionGroup],
+  ['content_hash', 'text', ({ meta }) => meta.contentHash]
+]
+const COLUMN_NAMES = sql.raw(RECORD_COLUMNS.map(([c]) => c).join(', '))
 
-function recordRow ({ record: r, meta }: BulkRecord) {
-  return {
-    municipality: r.municipality,
-    case_ref: r.caseRef,
-    form_version: r.formVersion,
-    age_at_referral: r.ageAtReferral,
-    gender: r.gender,
-    background: r.background,
-    referral_date: r.referralDate,
-    start_date: r.startDate,
-    previously_known: r.previouslyKnown,
-    other_problem: r.otherProblem,
-    other_intervention: r.otherIntervention,
-    closing_date: r.closingDate,
-    closure_reason: r.closureReason,
-    closure_comment: r.closureComment,
-    comment: r.comment,
-    intervention_group: meta.interventionGroup,
-    content_hash: meta.contentHash
-  }
+/** `unnest($1::bpchar[], $2::text[], …) as x(municipality, case_ref, …)`, one array per column. */
+function recordsTable (records: BulkRecord[], extra: Array<[column: string, type: string, values: unknown[]]> = []): SQL {
+  const columns = [...RECORD_COLUMNS.map(([c, type, value]): [string, string, unknown[]] => [c, type, records.map(value)]), ...extra]
+  return sql`unnest(${sql.join(columns.map(([, type, values]) => array(values, type)), sql`, `)}) as x(${sql.raw(columns.map(([c]) => c).join(', '))})`
 }
 
-const CHILD_LISTS = [
-  { table: 'case_problems', column: 'problem', width: 40, values: (r: SuxRecord) => r.problems },
-  { table: 'case_interventions', column: 'intervention', width: 40, values: (r: SuxRecord) => r.interventions },
-  { table: 'case_manual_methods', column: 'name', width: 100, values: (r: SuxRecord) => r.manualMethods }
-]
+const LISTS = [
+  { table: 'case_problems', column: 'problem', field: 'problems' },
+  { table: 'case_interventions', column: 'intervention', field: 'interventions' },
+  { table: 'case_manual_methods', column: 'name', field: 'manualMethods' }
+] as const
+
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((v, i) => v === b[i])
 
 interface WrittenRow { id: string | number, municipality: string, case_ref: string, revision: number }
 const written = (r: WrittenRow): Written => ({ id: Number(r.id), municipality: r.municipality, caseRef: r.case_ref, revision: r.revision })
 
 export function bulkRepository () {
   return {
+    /**
+     * For the rest of the transaction, joins are nested loops over indexes. Every join here looks
+     * up at most a chunk of keys by a unique index; the planner, knowing the chunk's size (unnest)
+     * but seeing a small or freshly grown table, would otherwise hash the whole table for each
+     * chunk: measured at 100,000 records, that tripled the server's time for the lookups.
+     */
+    async keyLookups (q: DbOrTx): Promise<void> {
+      await q.execute(sql`select set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`)
+    },
+
     /** The stored records among the keys, locked for update in id order (one order for every writer). */
     async findExisting (q: DbOrTx, keys: Key[]): Promise<ExistingCase[]> {
       if (keys.length === 0) return []
       const found = await rows<{ id: string | number, municipality: string, case_ref: string, content_hash: string, created_by: string }>(q, sql`
         select c.id, c.municipality, c.case_ref, c.content_hash, c.created_by
-        from json_to_recordset(${json(keys.map((k) => ({ municipality: k.municipality, case_ref: k.caseRef })))})
-          as k(municipality char(4), case_ref varchar(64))
+        from unnest(${array(keys.map((k) => k.municipality), 'bpchar')}, ${array(keys.map((k) => k.caseRef), 'text')})
+          as k(municipality, case_ref)
         join cases c on c.municipality = k.municipality and c.case_ref = k.case_ref
         order by c.id
         for update of c`)
@@ -91,20 +115,21 @@ export function bulkRepository () {
     async insertNew (q: DbOrTx, records: BulkRecord[], subject: string): Promise<Written[]> {
       if (records.length === 0) return []
       const inserted = await rows<WrittenRow>(q, sql`
-        insert into cases (municipality, case_ref, form_version, age_at_referral, gender, background, referral_date,
-          start_date, previously_known, other_problem, other_intervention, closing_date, closure_reason, closure_comment,
-          comment, intervention_group, content_hash, created_by, updated_by)
-        select x.*, ${subject}, ${subject}
-        from json_to_recordset(${json(records.map(recordRow))}) as x(${RECORD_COLUMNS})
+        insert into cases (${COLUMN_NAMES}, created_by, updated_by)
+        select x.*, ${subject}, ${subject} from ${recordsTable(records)}
         on conflict (municipality, case_ref) do nothing
         returning id, municipality, case_ref, revision`)
       return inserted.map(written)
     },
 
-    /** Replaces stored records by id: new content, next revision and change number. */
-    async replaceAll (q: DbOrTx, records: Array<BulkRecord & { id: number }>, subject: string): Promise<Written[]> {
+    /**
+     * Replaces stored records by id: new content, next revision and change number. Answers with
+     * the lists each record had before, read in the same statement, so that only lists that
+     * changed are written.
+     */
+    async replaceAll (q: DbOrTx, records: Array<BulkRecord & { id: number }>, subject: string): Promise<Replaced[]> {
       if (records.length === 0) return []
-      const updated = await rows<WrittenRow>(q, sql`
+      const updated = await rows<WrittenRow & { problems: string[], interventions: string[], manual_methods: string[] }>(q, sql`
         update cases c set
           form_version = x.form_version, age_at_referral = x.age_at_referral, gender = x.gender,
           background = x.background, referral_date = x.referral_date, start_date = x.start_date,
@@ -113,45 +138,68 @@ export function bulkRepository () {
           closure_reason = x.closure_reason, closure_comment = x.closure_comment, comment = x.comment,
           intervention_group = x.intervention_group, content_hash = x.content_hash, updated_by = ${subject},
           revision = c.revision + 1, updated_at = now(), change_seq = nextval('case_change_seq')
-        from json_to_recordset(${json(records.map((r) => ({ id: r.id, ...recordRow(r) })))}) as x(id bigint, ${RECORD_COLUMNS})
+        from ${recordsTable(records, [['id', 'int8', records.map((r) => r.id)]])}
         where c.id = x.id
-        returning c.id, c.municipality, c.case_ref, c.revision`)
-      return updated.map(written)
+        returning c.id, c.municipality, c.case_ref, c.revision,
+          array(select p.problem::text from case_problems p where p.case_id = c.id order by p.position) as problems,
+          array(select i.intervention::text from case_interventions i where i.case_id = c.id order by i.position) as interventions,
+          array(select m.name::text from case_manual_methods m where m.case_id = c.id order by m.position) as manual_methods`)
+      return updated.map((r) => ({ ...written(r), before: { problems: r.problems, interventions: r.interventions, manualMethods: r.manual_methods } }))
     },
 
     /**
-     * Problems, interventions and manual methods of the given records, in their order. A list row
-     * that is already as given is left alone, so a replacement that changes only a comment writes
-     * no list row: each list is upserted by (case, position), and for the records in `replacing`
-     * the positions beyond its new length are deleted.
+     * The lists of created and replaced records, in one statement of data-modifying CTEs. Lists of
+     * created records are plain inserts. Of a replaced record only a list that differs from
+     * `before` is written: upserted by (case, position), leaving rows that are already as given
+     * alone, with the positions past its new length deleted. A replacement that changes only a
+     * comment writes no list row.
      */
-    async writeChildren (q: DbOrTx, records: Array<{ id: number, record: SuxRecord }>, replacing: number[]): Promise<void> {
-      const stored = new Set(replacing)
-      for (const list of CHILD_LISTS) {
-        const rows: Array<[number, number, string]> = []
-        const lengths: Array<[number, number]> = []
-        for (const { id, record } of records) {
-          const values = list.values(record)
-          values.forEach((v, i) => rows.push([id, i, v]))
-          if (stored.has(id)) lengths.push([id, values.length])
-        }
+    async writeLists (
+      q: DbOrTx,
+      created: Array<{ id: number, record: SuxRecord }>,
+      replaced: Array<{ id: number, record: SuxRecord, before: Lists }>
+    ): Promise<void> {
+      const parts: SQL[] = []
+      const part = (statement: SQL) => parts.push(sql`w${sql.raw(String(parts.length))} as (${statement})`)
+      for (const list of LISTS) {
         const table = sql.raw(list.table)
         const column = sql.raw(list.column)
-        // Arrays of [case_id, position, value]: a third of the JSON of objects with names.
-        if (rows.length > 0) {
-          await q.execute(sql`
-            insert into ${table} (case_id, position, ${column})
-            select (e->>0)::bigint, (e->>1)::smallint, (e->>2)::varchar(${sql.raw(String(list.width))})
-            from json_array_elements(${json(rows)}) as e
+        const fresh = { ids: [] as number[], positions: [] as number[], values: [] as string[] }
+        const changed = { ids: [] as number[], positions: [] as number[], values: [] as string[] }
+        const lengths = { ids: [] as number[], lengths: [] as number[] }
+        const push = (into: typeof fresh, id: number, values: string[]) => values.forEach((v, i) => {
+          into.ids.push(id)
+          into.positions.push(i)
+          into.values.push(v)
+        })
+        for (const { id, record } of created) push(fresh, id, record[list.field])
+        for (const { id, record, before } of replaced) {
+          const values = record[list.field]
+          if (sameList(values, before[list.field])) continue
+          push(changed, id, values)
+          if (before[list.field].length > values.length) {
+            lengths.ids.push(id)
+            lengths.lengths.push(values.length)
+          }
+        }
+        if (fresh.ids.length > 0) {
+          part(sql`insert into ${table} (case_id, position, ${column})
+            select * from unnest(${array(fresh.ids, 'int8')}, ${array(fresh.positions, 'int2')}, ${array(fresh.values, 'text')})`)
+        }
+        // The upsert and the delete of one table touch disjoint positions, so one statement holds both.
+        if (changed.ids.length > 0) {
+          part(sql`insert into ${table} (case_id, position, ${column})
+            select * from unnest(${array(changed.ids, 'int8')}, ${array(changed.positions, 'int2')}, ${array(changed.values, 'text')})
             on conflict (case_id, position) do update set ${column} = excluded.${column}
               where ${table}.${column} <> excluded.${column}`)
         }
-        if (lengths.length > 0) {
-          await q.execute(sql`
-            delete from ${table} t using json_array_elements(${json(lengths)}) as e
-            where t.case_id = (e->>0)::bigint and t.position >= (e->>1)::int`)
+        if (lengths.ids.length > 0) {
+          part(sql`delete from ${table} t using unnest(${array(lengths.ids, 'int8')}, ${array(lengths.lengths, 'int2')}) as e(case_id, length)
+            where t.case_id = e.case_id and t.position >= e.length`)
         }
       }
+      if (parts.length === 0) return
+      await q.execute(sql`with ${sql.join(parts, sql`, `)} select 1`)
     }
   }
 }

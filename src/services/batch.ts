@@ -1,7 +1,7 @@
 import { canReplace, canSubmit } from '../domain/access.js'
 import { interventionGroup } from '../domain/derived.js'
 import { validateRecord } from '../domain/record.js'
-import type { Issue, SuxRecord } from '../domain/types.js'
+import type { Issue } from '../domain/types.js'
 import type { AuditEntry, AuditRepository } from '../db/audit-repository.js'
 import { type BulkRecord, type BulkRepository, type ExistingCase, keyOf, type Written } from '../db/bulk-repository.js'
 import type { Db } from '../db/client.js'
@@ -55,6 +55,8 @@ export interface BatchDeps {
 
 interface Candidate extends BulkRecord {
   index: number
+  /** keyOf(record), made once: chunks are sorted and looked up by it. */
+  key: string
 }
 
 type Outcome = { index: number, status: 'created' | 'updated' | 'unchanged' } | { index: number, status: 'failed', errors: Issue[] }
@@ -97,13 +99,12 @@ export function batchService (deps: BatchDeps) {
     return db.transaction(async (tx) => {
       const outcomes: Outcome[] = []
       const toUpdate: Array<Candidate & { id: number }> = []
-      const sorted = [...chunk].sort((a, b) => keyOf(a.record) < keyOf(b.record) ? -1 : 1)
 
       const classify = (items: Candidate[], existing: ExistingCase[]): Candidate[] => {
         const stored = new Map(existing.map((e) => [keyOf(e), e]))
         const absent: Candidate[] = []
         for (const c of items) {
-          const e = stored.get(keyOf(c.record))
+          const e = stored.get(c.key)
           if (!e) absent.push(c)
           else if (!canReplace(caller.actor, { municipality: e.municipality, createdBy: e.createdBy })) {
             outcomes.push({ index: c.index, status: 'failed', errors: [{ path: '/caseRef', code: 'not_owner' }] })
@@ -113,24 +114,23 @@ export function batchService (deps: BatchDeps) {
         return absent
       }
 
-      const absent = classify(sorted, await bulk.findExisting(tx, sorted.map((c) => c.record)))
+      await bulk.keyLookups(tx)
+      const absent = classify(chunk, await bulk.findExisting(tx, chunk.map((c) => c.record)))
       const inserted = await bulk.insertNew(tx, absent, subject)
-      const insertedKeys = new Set(inserted.map(keyOf))
       // Taken by another writer between our look and our insert: now visible, so treat as stored.
-      const raced = absent.filter((c) => !insertedKeys.has(keyOf(c.record)))
-      if (raced.length > 0) {
+      if (inserted.length < absent.length) {
+        const insertedKeys = new Set(inserted.map(keyOf))
+        const raced = absent.filter((c) => !insertedKeys.has(c.key))
         const left = classify(raced, await bulk.findExisting(tx, raced.map((c) => c.record)))
         if (left.length > 0) throw new Error('records vanished during a batch upsert')
       }
       const updated = await bulk.replaceAll(tx, toUpdate, subject)
 
-      const byKey = new Map(chunk.map((c) => [keyOf(c.record), c]))
+      const byKey = new Map(chunk.map((c) => [c.key, c]))
       const entries: AuditEntry[] = []
-      const children: Array<{ id: number, record: SuxRecord }> = []
       const note = (w: Written, status: 'created' | 'updated') => {
         const c = byKey.get(keyOf(w)) as Candidate
         outcomes.push({ index: c.index, status })
-        children.push({ id: w.id, record: c.record })
         entries.push({
           subject,
           action: status === 'created' ? 'case.create' : 'case.update',
@@ -139,10 +139,11 @@ export function batchService (deps: BatchDeps) {
           requestId: caller.requestId,
           detail: { revision: w.revision }
         })
+        return c.record
       }
-      for (const w of inserted) note(w, 'created')
-      for (const w of updated) note(w, 'updated')
-      await bulk.writeChildren(tx, children, updated.map((w) => w.id))
+      const created = inserted.map((w) => ({ id: w.id, record: note(w, 'created') }))
+      const replaced = updated.map((w) => ({ id: w.id, record: note(w, 'updated'), before: w.before }))
+      await bulk.writeLists(tx, created, replaced)
       await audit.append(tx, entries)
       return outcomes
     })
@@ -178,11 +179,14 @@ export function batchService (deps: BatchDeps) {
           errors.push({ path: '/municipality', code: 'municipality_not_allowed', params: { value: v.value.municipality } })
         }
         if (errors.length > 0 || !v.ok) return
-        candidates.push({ index, record: v.value, meta: { interventionGroup: interventionGroup(v.value), contentHash: contentHash(v.value) } })
+        candidates.push({ index, key: keyOf(v.value), record: v.value, meta: { interventionGroup: interventionGroup(v.value), contentHash: contentHash(v.value) } })
       })
 
       const chunks: Candidate[][] = []
-      for (let start = 0; start < candidates.length; start += chunkSize) chunks.push(candidates.slice(start, start + chunkSize))
+      // Chunks in the order sent, each sorted by key: concurrent writers then insert in one order.
+      for (let start = 0; start < candidates.length; start += chunkSize) {
+        chunks.push(candidates.slice(start, start + chunkSize).sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      }
       // Chunks hold distinct keys, so they may be written side by side on a server.
       let next = 0
       const worker = async () => {

@@ -84,6 +84,44 @@ export async function changedRecords (q: DbOrTx, afterSeq: number, limit: number
   return result.map(toRecord)
 }
 
+/**
+ * Up to `limit` records with ids above `afterId`, in id order: the cold load of a snapshot. At a
+ * million records the cost is in the driver turning fields into JavaScript values, so the coded
+ * fields come as one tab-separated line per record (codes and dates never hold a tab or a comma;
+ * an empty field is null), the child rows of the page's id range are aggregated by a merge join
+ * over the primary keys, and only the manual methods (free names) come as an array.
+ */
+export async function recordsPage (q: DbOrTx, afterId: number, limit: number): Promise<ChangedRecord[]> {
+  const [bounds] = await rows<{ hi: string | number | null }>(q,
+    sql`select max(id) as hi from (select id from cases where id > ${afterId} order by id limit ${limit}) page`)
+  if (bounds?.hi === null || bounds?.hi === undefined) return []
+  const lo = afterId + 1
+  const hi = Number(bounds.hi)
+  const list = await rows<{ line: string, manual_methods: string[] | null }>(q, sql`
+    select concat_ws(E'\t', c.id, c.change_seq, c.municipality, c.case_ref, c.form_version, c.age_at_referral, c.gender,
+             coalesce(c.background, ''), c.referral_date, coalesce(c.start_date::text, ''), c.previously_known,
+             c.closing_date, c.closure_reason, coalesce(p.v, ''), coalesce(i.v, '')) as line,
+           m.v as manual_methods
+    from cases c
+    left join (select case_id, string_agg(problem, ',' order by position) as v from case_problems
+               where case_id between ${lo} and ${hi} group by case_id) p on p.case_id = c.id
+    left join (select case_id, string_agg(intervention, ',' order by position) as v from case_interventions
+               where case_id between ${lo} and ${hi} group by case_id) i on i.case_id = c.id
+    left join (select case_id, array_agg(name order by position) as v from case_manual_methods
+               where case_id between ${lo} and ${hi} group by case_id) m on m.case_id = c.id
+    where c.id between ${lo} and ${hi}
+    order by c.id`)
+  return list.map(({ line, manual_methods: methods }) => {
+    const f = line.split('\t')
+    return toRecord({
+      id: f[0], change_seq: f[1], municipality: f[2], case_ref: f[3], form_version: f[4], age_at_referral: Number(f[5]),
+      gender: f[6], background: f[7] || null, referral_date: f[8], start_date: f[9] || null, previously_known: f[10],
+      closing_date: f[11], closure_reason: f[12], problems: f[13] ? f[13].split(',') : null,
+      interventions: f[14] ? f[14].split(',') : null, manual_methods: methods
+    })
+  })
+}
+
 export async function erasuresAfter (q: DbOrTx, afterSeq: number): Promise<Erasure[]> {
   const result = await rows<{ case_id: string | number, change_seq: string | number }>(q,
     sql`select case_id, change_seq from case_erasures where change_seq > ${afterSeq} order by change_seq`)

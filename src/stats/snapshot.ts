@@ -1,5 +1,5 @@
 import type { SuxRecord } from '../domain/types.js'
-import { changedRecords, erasuresAfter, type ChangedRecord } from '../db/change-feed.js'
+import { changedRecords, erasuresAfter, recordsPage, type ChangedRecord } from '../db/change-feed.js'
 import type { Db } from '../db/client.js'
 import { sql } from 'drizzle-orm'
 
@@ -42,6 +42,7 @@ export function recordSnapshot (opts: SnapshotOptions) {
   const { db, store, settleMs } = opts
   const now = opts.now ?? Date.now
   const pageSize = opts.pageSize ?? 20_000
+  const coldPageSize = opts.pageSize ?? 50_000
   /** The version (change number) of each record held. */
   const versions = new Map<number, number>()
   const erased = new Set<number>()
@@ -63,13 +64,15 @@ export function recordSnapshot (opts: SnapshotOptions) {
     }
   }
 
+  // In id order, not change order: a record changed while the load runs is read again by the
+  // next refresh, which looks at every change above the settled watermark (still 0 here).
   async function coldLoad () {
     let after = 0
     for (;;) {
-      const page = await changedRecords(db, after, pageSize)
+      const page = await recordsPage(db, after, coldPageSize)
       apply(page)
-      if (page.length < pageSize) break
-      after = page[page.length - 1].seq
+      if (page.length < coldPageSize) break
+      after = page[page.length - 1].id
     }
   }
 

@@ -68,3 +68,37 @@ t.test('a write that commits late with a lower change number is still picked up'
   await snapshot.refresh()
   t.same([...store.records.values()].map((r) => r.caseRef).sort(), ['EARLY', 'LATE'], 'found within the settle window')
 })
+
+t.test('the cold load reads in id pages exactly what the change feed reads, nulls and lists included', async (t) => {
+  const app = await build(t)
+  const headers = auth(app, { sub: 'int', roles: ['integration'], municipalities: ['2184', '2182'] })
+  const payloads = [
+    record2021(),
+    record2020(),
+    record2021({ caseRef: 'HU-N', startDate: null, interventions: [], manualMethods: [], closureReason: 'never_started' }),
+    record2021({ caseRef: 'HU-M', manualMethods: ['Trygghetscirkeln', 'ett, eget namn med "citat" och {klammer}'] }),
+    record2021({ caseRef: 'HU-P', problems: ['other'], otherProblem: 'fritext', previouslyKnown: 'several' })
+  ]
+  for (const payload of payloads) {
+    const res = await app.inject({ method: 'POST', url: '/v1/cases', headers, payload })
+    t.equal(res.statusCode, 201, String(payload.caseRef))
+  }
+  const byFeed = mapStore()
+  const feed = recordSnapshot({ db: app.database.db, store: byFeed, settleMs: 0 })
+  await feed.refresh()
+  // The change feed, asked for everything after change 0, as an incremental refresh would.
+  const { changedRecords } = await import('../../src/db/change-feed.js')
+  const expected = new Map((await changedRecords(app.database.db, 0, 100)).map((c) => [c.id, c.record]))
+
+  for (const pageSize of [1, 2, 100]) {
+    const store = mapStore()
+    await recordSnapshot({ db: app.database.db, store, settleMs: 0, pageSize }).refresh()
+    t.same(store.records, expected, `pages of ${pageSize}`)
+  }
+  t.same(byFeed.records, expected)
+  const named = [...expected.values()].find((r) => r.caseRef === 'HU-M')
+  t.same(named?.manualMethods, ['Trygghetscirkeln', 'ett, eget namn med "citat" och {klammer}'])
+  const never = [...expected.values()].find((r) => r.caseRef === 'HU-N')
+  t.equal(never?.startDate, null)
+  t.same(never?.interventions, [])
+})

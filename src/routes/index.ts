@@ -9,6 +9,7 @@ import caseReadRoutes from './v1/cases-read.js'
 import caseWriteRoutes from './v1/cases-write.js'
 import codeListRoutes from './v1/code-lists.js'
 import formRoutes from './v1/forms.js'
+import reportRoutes from './v1/reports.js'
 import statsRoutes, { StatsTableSchema } from './v1/stats.js'
 import { RecordSchema } from './v1/schemas.js'
 
@@ -26,5 +27,6 @@ export default async function routes (app: FastifyInstance, _opts: { config: Con
     await v1.register(adminClientRoutes)
     await v1.register(adminAuditLogRoutes)
     await v1.register(statsRoutes)
+    await v1.register(reportRoutes)
   }, { prefix: '/v1' })
 }

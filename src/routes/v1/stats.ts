@@ -6,6 +6,7 @@ import { TABLE_NAMES, type TableName } from '../../domain/stats/types.js'
 import { HttpProblem, problemRef } from '../../http/problem.js'
 import { statsService, tableCsv } from '../../services/stats.js'
 import { langOf } from './respond.js'
+import { statsExamples } from './stats-examples.js'
 import { assertOnePeriod, filterProperties, Nullable } from './schemas.js'
 
 const CellSchema = Type.Object({
@@ -62,7 +63,7 @@ export default async function statsRoutes (fastify: FastifyInstance) {
         200: {
           description: 'The table',
           content: {
-            'application/json': { schema: Type.Ref('StatsTable') },
+            'application/json': { schema: Type.Ref('StatsTable'), examples: statsExamples() },
             'text/csv': { schema: Type.String() }
           }
         },

@@ -155,8 +155,10 @@ function filterConditions (f: CaseFilter): Array<SQL | undefined> {
 
 export function casesRepository () {
   return {
-    async findByKey (q: DbOrTx, municipality: string, caseRef: string, opts: { forUpdate?: boolean } = {}): Promise<StoredCase | null> {
-      const base = q.select().from(cases).where(and(eq(cases.municipality, municipality), eq(cases.caseRef, caseRef)))
+    /** With `createdBy`, only that subject's record: someone else's answers as a missing one, in one query. */
+    async findByKey (q: DbOrTx, municipality: string, caseRef: string, opts: { forUpdate?: boolean, createdBy?: string } = {}): Promise<StoredCase | null> {
+      const base = q.select().from(cases).where(and(eq(cases.municipality, municipality), eq(cases.caseRef, caseRef),
+        opts.createdBy !== undefined ? eq(cases.createdBy, opts.createdBy) : undefined))
       const rows = opts.forUpdate ? await base.for('update') : await base
       const [found] = await hydrate(q, rows)
       return found ?? null

@@ -9,6 +9,9 @@ import type { Db } from '../db/client.js'
 
 // The record use cases: each opens its own transaction, checks access, writes the audit log in
 // the same transaction as the change, and reports an outcome that the route maps to HTTP.
+// Refused access to a record by its address is audited too (`case.refused`, with the operation
+// and the status answered), so that someone enumerating caseRefs shows in the log; validation
+// failures are not, since they reveal nothing.
 
 export interface CaseDeps {
   db: Db
@@ -82,6 +85,8 @@ export function caseService (deps: CaseDeps) {
   const meta = (caller: Caller, r: SuxRecord) => ({ interventionGroup: interventionGroup(r), contentHash: contentHash(r), subject: caller.actor.sub })
   const auditOf = (caller: Caller, action: string, r: { municipality: string, caseRef: string }, detail?: Record<string, string | number>) =>
     ({ subject: caller.actor.sub, action, municipality: r.municipality, caseRef: r.caseRef, requestId: caller.requestId, detail })
+  const refusal = (caller: Caller, op: 'read' | 'erase' | 'create' | 'replace', r: { municipality: string, caseRef: string }, status: number) =>
+    auditOf(caller, 'case.refused', r, { op, status })
 
   return {
     /** Validation only: the same checks as a submission, nothing written. */
@@ -97,7 +102,10 @@ export function caseService (deps: CaseDeps) {
       if (!('ok' in c)) return c
       return changed(await db.transaction(async (tx) => {
         const stored = await cases.insert(tx, c.record, meta(caller, c.record))
-        if (!stored) return { kind: 'exists' } as const
+        if (!stored) {
+          await audit.append(tx, refusal(caller, 'create', c.record, 409))
+          return { kind: 'exists' } as const
+        }
         await audit.append(tx, auditOf(caller, 'case.create', c.record, { revision: stored.revision }))
         return { kind: 'created', stored, warnings: c.warnings } as const
       }))
@@ -121,7 +129,10 @@ export function caseService (deps: CaseDeps) {
           existing = await cases.findByKey(tx, r.municipality, r.caseRef, { forUpdate: true })
           if (!existing) throw new Error('record vanished during upsert')
         }
-        if (!canReplace(caller.actor, { municipality: r.municipality, createdBy: existing.createdBy })) return { kind: 'not_owner' }
+        if (!canReplace(caller.actor, { municipality: r.municipality, createdBy: existing.createdBy })) {
+          await audit.append(tx, refusal(caller, 'replace', r, 403))
+          return { kind: 'not_owner' }
+        }
         if (pre.ifNoneMatch && matches(pre.ifNoneMatch, existing)) return { kind: 'precondition_failed' }
         if (pre.ifMatch && !matches(pre.ifMatch, existing)) return { kind: 'precondition_failed' }
         const m = meta(caller, r)
@@ -134,10 +145,16 @@ export function caseService (deps: CaseDeps) {
 
     async get (caller: Caller, municipality: string, caseRef: string): Promise<StoredCase | 'forbidden' | 'not_found'> {
       const access = municipalityAccess(caller.actor, municipality)
-      if (access) return access
+      if (access) {
+        await audit.append(db, refusal(caller, 'read', { municipality, caseRef }, 403))
+        return access
+      }
       return db.transaction(async (tx) => {
-        const found = await cases.findByKey(tx, municipality, caseRef)
-        if (!found || !canRead(caller.actor, { municipality, createdBy: found.createdBy })) return 'not_found'
+        const found = await cases.findByKey(tx, municipality, caseRef, ownOnly(caller.actor, municipality))
+        if (!found || !canRead(caller.actor, { municipality, createdBy: found.createdBy })) {
+          await audit.append(tx, refusal(caller, 'read', { municipality, caseRef }, 404))
+          return 'not_found'
+        }
         await audit.append(tx, auditOf(caller, 'case.read', found.record))
         return found
       })
@@ -147,23 +164,44 @@ export function caseService (deps: CaseDeps) {
       if (!canReadRecords(caller.actor)) return 'forbidden'
       return db.transaction(async (tx) => {
         const items = await cases.list(tx, readScope(caller.actor), filter, limit, afterId)
-        await audit.append(tx, items.map((s) => auditOf(caller, 'case.list', s.record)))
+        // One row per record listed; a list that found nothing leaves one row too, so every query shows.
+        await audit.append(tx, items.length > 0
+          ? items.map((s) => auditOf(caller, 'case.list', s.record))
+          : { subject: caller.actor.sub, action: 'case.list', requestId: caller.requestId, detail: { returned: 0 } })
         return items
       })
     },
 
     async erase (caller: Caller, municipality: string, caseRef: string): Promise<'erased' | 'forbidden' | 'not_found'> {
-      if (!canSubmitAny(caller.actor) && !caller.actor.roles.includes('municipality_lead')) return 'forbidden'
-      if (!caller.actor.municipalities.includes(municipality)) return 'forbidden'
+      if ((!canSubmitAny(caller.actor) && !caller.actor.roles.includes('municipality_lead')) || !caller.actor.municipalities.includes(municipality)) {
+        await audit.append(db, refusal(caller, 'erase', { municipality, caseRef }, 403))
+        return 'forbidden'
+      }
       return changed(await db.transaction(async (tx) => {
-        const found = await cases.findByKey(tx, municipality, caseRef, { forUpdate: true })
-        if (!found || !canErase(caller.actor, { municipality, createdBy: found.createdBy })) return 'not_found' as const
+        const found = await cases.findByKey(tx, municipality, caseRef, { forUpdate: true, ...ownOnly(caller.actor, municipality) })
+        if (!found || !canErase(caller.actor, { municipality, createdBy: found.createdBy })) {
+          await audit.append(tx, refusal(caller, 'erase', { municipality, caseRef }, 404))
+          return 'not_found' as const
+        }
         await cases.erase(tx, found.id)
         await audit.append(tx, auditOf(caller, 'case.erase', found.record))
         return 'erased' as const
       }))
     }
   }
+}
+
+/**
+ * The owner a lookup must match when the caller sees this municipality's records only as their
+ * registrant. Filtering in the query, rather than reading the record and then checking its owner,
+ * makes someone else's record cost what a missing one costs: no timing tells them apart.
+ */
+function ownOnly (a: Actor, municipality: string): { createdBy?: string } {
+  const scope = readScope(a)
+  if (scope.all) return {}
+  const clauses = scope.clauses.filter((c) => c.municipalities.includes(municipality))
+  if (clauses.length === 0 || clauses.some((c) => c.createdBy === undefined)) return {}
+  return { createdBy: a.sub }
 }
 
 /** 'forbidden' when the caller may not read records of this municipality at all. */

@@ -7,6 +7,7 @@ import authPlugin from './plugins/auth.js'
 import databasePlugin from './plugins/database.js'
 import { validatorCompiler } from './http/validation.js'
 import errorsPlugin from './plugins/errors.js'
+import importsPlugin from './plugins/imports.js'
 import integrationPlugin from './plugins/integration.js'
 import metricsPlugin from './plugins/metrics.js'
 import statsPlugin from './plugins/stats.js'
@@ -54,6 +55,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(statsPlugin, { suppressionThreshold: opts.config.suppressionThreshold })
   await fastify.register(authPlugin, { secret: opts.config.jwtSecret, issuer: opts.config.jwtIssuer, oidcIssuers: opts.config.oidcIssuers })
   await fastify.register(integrationPlugin, { today: opts.today })
+  await fastify.register(importsPlugin, { today: opts.today })
   await fastify.register(swaggerPlugin)
   // After swagger, so that /metrics is documented; before the routes, so that its hooks time them.
   await fastify.register(metricsPlugin, { token: opts.config.metricsToken ?? null })

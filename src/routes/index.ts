@@ -9,6 +9,7 @@ import caseReadRoutes from './v1/cases-read.js'
 import caseWriteRoutes from './v1/cases-write.js'
 import codeListRoutes from './v1/code-lists.js'
 import formRoutes from './v1/forms.js'
+import importRoutes from './v1/imports.js'
 import reportRoutes from './v1/reports.js'
 import statsRoutes, { StatsTableSchema } from './v1/stats.js'
 import { RecordSchema } from './v1/schemas.js'
@@ -23,6 +24,7 @@ export default async function routes (app: FastifyInstance, _opts: { config: Con
     await v1.register(caseWriteRoutes)
     await v1.register(caseReadRoutes)
     await v1.register(caseBatchRoutes)
+    await v1.register(importRoutes)
     await v1.register(authTokenRoutes)
     await v1.register(adminClientRoutes)
     await v1.register(adminAuditLogRoutes)

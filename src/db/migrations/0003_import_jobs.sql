@@ -15,7 +15,7 @@ CREATE TABLE "import_jobs" (
 	"municipalities" text[] DEFAULT '{}'::text[] NOT NULL,
 	"request_id" varchar(64),
 	"profile_name" varchar(64) NOT NULL,
-	"profile" jsonb NOT NULL,
+	"profile" json NOT NULL,
 	"format" varchar(8) NOT NULL,
 	"status" varchar(16) DEFAULT 'queued' NOT NULL,
 	"total" integer NOT NULL,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigserial, check, index, integer, jsonb, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core'
+import { bigserial, check, index, integer, json, jsonb, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core'
 
 /**
  * CSV and Excel imports (POST /v1/imports), run as jobs in the background. `rows` holds the file
@@ -16,7 +16,8 @@ export const importJobs = pgTable('import_jobs', {
   municipalities: text('municipalities').array().notNull().default(sql`'{}'::text[]`),
   requestId: varchar('request_id', { length: 64 }),
   profileName: varchar('profile_name', { length: 64 }).notNull(),
-  profile: jsonb('profile').notNull(),
+  /** json, not jsonb: the order of a profile's keys is the order of list items (flags, columns). */
+  profile: json('profile').notNull(),
   format: varchar('format', { length: 8 }).notNull(),
   status: varchar('status', { length: 16 }).notNull().default('queued'),
   total: integer('total').notNull(),

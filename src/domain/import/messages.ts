@@ -83,6 +83,7 @@ const MESSAGES: Record<string, { sv: Template, en: Template }> = {
   closing_before_referral: { sv: () => 'Avslutet kan inte vara före aktualiseringen', en: () => 'The closing date cannot be before the referral' },
   closing_in_future: { sv: () => 'Avslutsdatum ligger i framtiden', en: () => 'The closing date is in the future' },
   // Profiles
+  profile_or_mapping: { sv: () => 'Ange antingen profile (ett profilnamn) eller mapping (en profil som JSON)', en: () => 'Give either profile (a profile name) or mapping (a profile as JSON)' },
   unknown_profile: { sv: (p) => `Okänd profil; kända: ${p.known}`, en: (p) => `Unknown profile; known: ${p.known}` },
   invalid_profile_json: { sv: () => 'Profilen är inte giltig JSON', en: () => 'The profile is not valid JSON' },
   invalid_profile_name: { sv: () => 'Namnet får bara innehålla a–z, 0–9, - och _ (högst 64 tecken)', en: () => 'The name may only hold a–z, 0–9, - and _ (at most 64 characters)' },

@@ -175,6 +175,12 @@ function mapCells (binding: Binding, r: SheetRow, only?: ReadonlySet<string>): M
   return m
 }
 
+/** The column(s) a field is read from, as the header spells them; null for a constant. */
+export function fieldColumn (binding: Binding, path: string): string | null {
+  const rule = binding.rules.find((r) => r.field === path.split('/')[1])
+  return rule ? columnLabel(rule) : null
+}
+
 /** The column a record rule's JSON pointer refers to. */
 function locate (binding: Binding, m: Mapped, path: string): string | null {
   const [, field, index] = path.split('/')

@@ -1,0 +1,327 @@
+import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import { type Actor, canSubmit, type Role } from '../domain/access.js'
+import { bindColumns, type Binding, type ImportIssue, type SheetRow } from '../domain/import/columns.js'
+import { storableParams } from '../domain/import/messages.js'
+import { type ImportProfile, parseProfile } from '../domain/import/profile.js'
+import { checkRow, duplicateRows, fieldColumn } from '../domain/import/row.js'
+import type { Issue, SuxRecord } from '../domain/types.js'
+import type { AuditRepository } from '../db/audit-repository.js'
+import type { BulkRepository } from '../db/bulk-repository.js'
+import type { Db } from '../db/client.js'
+import type { ChunkProgress, ClaimedJob, ImportJobRow, ImportsRepository, StoredImportError } from '../db/imports-repository.js'
+import { type BatchResult, batchService } from './batch.js'
+import type { Caller } from './cases.js'
+import { readTable, type Table } from './import-reader.js'
+
+// POST /v1/imports and the jobs behind it. The upload is read and checked as a whole at once (the
+// profile, the encoding, the CSV structure, the header) so that a file that cannot be imported is
+// refused before anything is stored; its rows are then written in the background, a chunk at a
+// time through the batch service, each chunk's counters and errors committed in the transaction
+// of its records. A job interrupted anywhere goes on from its last committed chunk, and since
+// every write is an upsert by (municipality, caseRef), importing a file again changes nothing.
+
+export interface ImportLimits {
+  maxFileBytes: number
+  /** An Excel file unpacked (a zip bomb guard). */
+  maxUnpackedBytes: number
+  chunkSize: number
+  /** Errors kept per job; the rest are counted (errorsOmitted). */
+  maxErrors: number
+  /** How long a runner holds a job without reporting progress before another may take it. */
+  leaseMs: number
+}
+
+export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
+  maxFileBytes: 20 * 1024 * 1024,
+  maxUnpackedBytes: 200 * 1024 * 1024,
+  chunkSize: 1000,
+  maxErrors: 10_000,
+  leaseMs: 120_000
+}
+
+/** A job that fails this many times in a row (a crash, a bug) is given up as failed. */
+const MAX_ATTEMPTS = 3
+
+export interface ImportDeps {
+  db: Db
+  jobs: ImportsRepository
+  bulk: BulkRepository
+  audit: AuditRepository
+  profiles: ReadonlyMap<string, ImportProfile>
+  today: () => string
+  changed?: () => void
+  /** Told of an error that stopped a job, or a database error that failed a chunk. */
+  failure: (err: Error, context: { importId: string }) => void
+  limits?: Partial<ImportLimits>
+}
+
+export interface Upload {
+  profile?: string
+  mapping?: string
+  file: Buffer
+}
+
+/** What is wrong with an upload: `at` is where in the request (/profile, /mapping/…, /file). */
+export interface UploadIssue {
+  at: string
+  issue: Issue
+}
+
+export type StartOutcome = { kind: 'queued', id: string } | { kind: 'invalid', errors: UploadIssue[] }
+
+export interface ImportJobView {
+  job: ImportJobRow
+  errors: StoredImportError[]
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+class LeaseLost extends Error {}
+
+interface StoredRows {
+  header: string[]
+  rows: SheetRow[]
+}
+
+/** The rows as a job keeps them: one JSON array a line, the header first. */
+function serialize (table: Table): string {
+  const lines = [JSON.stringify({ headerRow: table.headerRow, header: table.header })]
+  for (const r of table.rows) lines.push(JSON.stringify([r.row, ...r.cells]))
+  return lines.join('\n')
+}
+
+function deserialize (text: string): StoredRows {
+  const [first, ...lines] = text.split('\n')
+  const { header } = JSON.parse(first) as { header: string[] }
+  return { header, rows: lines.map((l) => { const [row, ...cells] = JSON.parse(l) as [number, ...string[]]; return { row, cells } }) }
+}
+
+const stored = (e: ImportIssue): StoredImportError => ({ row: e.row, column: e.column, path: e.path, code: e.code, params: storableParams(e.params) ?? null })
+
+export function importService (deps: ImportDeps) {
+  const { db, jobs, audit } = deps
+  const limits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, ...deps.limits }
+  const events = new EventEmitter()
+  let worker: Promise<void> | null = null
+  let again = false
+  let stopping = false
+
+  function resolveProfile (upload: Upload): ImportProfile | UploadIssue[] {
+    if ((upload.profile === undefined) === (upload.mapping === undefined)) return [{ at: '/profile', issue: { path: '', code: 'profile_or_mapping' } }]
+    if (upload.profile !== undefined) {
+      return deps.profiles.get(upload.profile) ??
+        [{ at: '/profile', issue: { path: '', code: 'unknown_profile', params: { known: [...deps.profiles.keys()].join(', ') } } }]
+    }
+    let json: unknown
+    try {
+      json = JSON.parse(upload.mapping as string)
+    } catch {
+      return [{ at: '/mapping', issue: { path: '', code: 'invalid_profile_json' } }]
+    }
+    const parsed = parseProfile(json)
+    return parsed.ok ? parsed.profile : parsed.errors.map((issue) => ({ at: `/mapping${issue.path}`, issue }))
+  }
+
+  /** The counters and errors of a chunk, with the batch's outcomes for its valid rows. */
+  function progressOf (base: ChunkProgress, rowErrors: ImportIssue[], errorCount: number, binding: Binding, validRows: number[], result?: BatchResult): ChunkProgress {
+    const p: ChunkProgress = { ...base, errors: [], errorsOmitted: 0 }
+    const errors = [...rowErrors]
+    for (const r of result?.results ?? []) {
+      if (r.status !== 'failed') p[r.status]++
+      else {
+        p.failed++
+        for (const e of r.errors) errors.push({ ...e, row: validRows[r.index], column: e.path === '' ? null : fieldColumn(binding, e.path) })
+      }
+    }
+    for (const e of errors) {
+      if (errorCount + p.errors.length < limits.maxErrors) p.errors.push(stored(e))
+      else p.errorsOmitted++
+    }
+    return p
+  }
+
+  /**
+   * Writes a chunk's valid records through the batch service, whose transaction also records the
+   * chunk's progress: the batch service is given a database whose transactions end with that.
+   */
+  async function writeChunk (job: ClaimedJob, token: string, caller: Caller, binding: Binding, chunk: {
+    base: ChunkProgress, rowErrors: ImportIssue[], records: SuxRecord[], validRows: number[], errorCount: number
+  }): Promise<ChunkProgress | null> {
+    let recorded: ChunkProgress | null = null
+    let lost = false
+    let result: BatchResult | undefined
+    if (chunk.records.length > 0) {
+      const recording = {
+        transaction: (fn: (tx: unknown) => Promise<unknown>) => db.transaction(async (tx) => {
+          const outcomes = await fn(tx) as Array<{ index: number, status: string, errors?: Issue[] }>
+          const partial: BatchResult = { results: [], created: 0, updated: 0, unchanged: 0, failed: 0 }
+          for (const o of outcomes) partial.results.push({ index: o.index, caseRef: null, status: o.status as 'created', errors: o.errors ?? [] })
+          const p = progressOf(chunk.base, chunk.rowErrors, chunk.errorCount, binding, chunk.validRows, partial)
+          if (!await jobs.recordChunk(tx, job.id, token, limits.leaseMs, p)) {
+            lost = true
+            throw new LeaseLost()
+          }
+          recorded = p
+          return outcomes
+        })
+      } as unknown as Db
+      const batch = batchService({
+        db: recording,
+        bulk: deps.bulk,
+        audit,
+        today: deps.today,
+        changed: deps.changed,
+        chunkSize: chunk.records.length,
+        parallel: 1,
+        storageError: (err) => { if (!(err instanceof LeaseLost)) deps.failure(err, { importId: job.id }) }
+      })
+      result = await batch.submit(caller, chunk.records)
+      if (lost) return null
+      const unstored = result.results.some((r) => r.errors.some((e) => e.code === 'storage_error'))
+      if (recorded && !unstored) return recorded
+    }
+    // No record to write, or the write failed (storage_error: importing the file again retries them).
+    const p = progressOf(chunk.base, chunk.rowErrors, chunk.errorCount, binding, chunk.validRows, result)
+    const ok = await db.transaction(async (tx) => jobs.recordChunk(tx, job.id, token, limits.leaseMs, p))
+    return ok ? p : null
+  }
+
+  async function run (job: ClaimedJob, token: string): Promise<'done' | 'stopped' | 'lost'> {
+    const parsed = parseProfile(job.profile)
+    const table = job.rows === null ? null : deserialize(job.rows)
+    const bound = parsed.ok && table ? bindColumns(parsed.profile, table.header) : null
+    if (!bound?.ok || !table) {
+      await jobs.finish(db, job.id, token, 'failed', 'unreadable_job')
+      return 'done'
+    }
+    const binding = bound.binding
+    const actor: Actor = { sub: job.createdBy, roles: job.roles as Role[], municipalities: job.municipalities }
+    const caller: Caller = { actor, requestId: job.requestId ?? job.id }
+    const duplicates = duplicateRows(binding, table.rows)
+    const today = deps.today()
+    let errorCount = job.errorCount
+    let offset = job.processed
+    while (offset < table.rows.length) {
+      if (stopping) return 'stopped'
+      const end = Math.min(table.rows.length, offset + limits.chunkSize)
+      const base: ChunkProgress = { from: offset, to: end, created: 0, updated: 0, unchanged: 0, failed: 0, errors: [], errorsOmitted: 0 }
+      const rowErrors: ImportIssue[] = []
+      const records: SuxRecord[] = []
+      const validRows: number[] = []
+      for (let i = offset; i < end; i++) {
+        const o = checkRow(binding, table.rows[i], { today, mayWrite: (m) => canSubmit(actor, m), duplicateOf: duplicates.get(i) })
+        if (o.ok) {
+          records.push(o.record)
+          validRows.push(o.row)
+        } else {
+          base.failed++
+          rowErrors.push(...o.errors)
+        }
+      }
+      const p = await writeChunk(job, token, caller, binding, { base, rowErrors, records, validRows, errorCount })
+      if (!p) return 'lost'
+      errorCount += p.errors.length
+      offset = end
+      events.emit('chunk', { id: job.id, processed: end, total: table.rows.length })
+    }
+    await jobs.finish(db, job.id, token, 'done')
+    events.emit('done', { id: job.id })
+    return 'done'
+  }
+
+  async function runClaimed (job: ClaimedJob, token: string): Promise<void> {
+    try {
+      if ((await run(job, token)) === 'stopped') await jobs.release(db, job.id, token)
+    } catch (err) {
+      deps.failure(err as Error, { importId: job.id })
+      const giveUp = job.attempts >= MAX_ATTEMPTS
+      await (giveUp ? jobs.finish(db, job.id, token, 'failed', 'internal') : jobs.release(db, job.id, token)).catch(() => {})
+      if (!giveUp) await new Promise((resolve) => setTimeout(resolve, 1000))
+    }
+  }
+
+  /** Runs waiting jobs one after the other until none is left (or the service stops). */
+  function kick (): void {
+    if (stopping) return
+    if (worker) {
+      again = true
+      return
+    }
+    worker = (async () => {
+      do {
+        again = false
+        while (!stopping) {
+          const token = randomUUID()
+          let job: ClaimedJob | null
+          try {
+            job = await jobs.claim(db, token, limits.leaseMs)
+          } catch (err) {
+            deps.failure(err as Error, { importId: '' })
+            break
+          }
+          if (!job) break
+          await runClaimed(job, token)
+        }
+      } while (again && !stopping)
+    })().finally(() => { worker = null })
+  }
+
+  return {
+    limits,
+    /** 'chunk' ({id, processed, total}) after each committed chunk, 'done' ({id}) when a job ends. */
+    events,
+
+    async start (caller: Caller, upload: Upload): Promise<StartOutcome> {
+      const profile = resolveProfile(upload)
+      if (Array.isArray(profile)) return { kind: 'invalid', errors: profile }
+      const read = await readTable(upload.file, { encoding: profile.encoding, delimiter: profile.delimiter, maxUnpackedBytes: limits.maxUnpackedBytes })
+      if (!read.ok) return { kind: 'invalid', errors: read.issues.map((issue) => ({ at: '/file', issue })) }
+      const bound = bindColumns(profile, read.table.header, read.table.headerRow)
+      if (!bound.ok) return { kind: 'invalid', errors: bound.issues.map((issue) => ({ at: '/file', issue })) }
+      const id = randomUUID()
+      const { actor } = caller
+      await db.transaction(async (tx) => {
+        await jobs.insert(tx, {
+          id,
+          createdBy: actor.sub,
+          roles: actor.roles,
+          municipalities: actor.municipalities,
+          requestId: caller.requestId,
+          profileName: upload.profile ?? 'custom',
+          profile: profile.json,
+          format: read.table.format,
+          total: read.table.rows.length,
+          rows: serialize(read.table)
+        })
+        await audit.append(tx, {
+          subject: actor.sub,
+          action: 'import.create',
+          requestId: caller.requestId,
+          detail: { importId: id, profile: upload.profile ?? 'custom', format: read.table.format, rows: read.table.rows.length }
+        })
+      })
+      kick()
+      return { kind: 'queued', id }
+    },
+
+    /** The job with its errors, or null when there is none or it is someone else's. */
+    async get (actor: Actor, id: string): Promise<ImportJobView | null> {
+      if (!UUID.test(id)) return null
+      const job = await jobs.find(db, id)
+      if (!job || job.createdBy !== actor.sub) return null
+      return { job, errors: await jobs.errors(db, id) }
+    },
+
+    /** Takes up waiting and abandoned jobs (at start, and now and then). */
+    resume: kick,
+
+    /** Stops after the chunk being written; the job stays for the next start to finish. */
+    async stop (): Promise<void> {
+      stopping = true
+      await worker
+    }
+  }
+}
+
+export type ImportService = ReturnType<typeof importService>

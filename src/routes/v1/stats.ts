@@ -4,6 +4,8 @@ import { Type } from 'typebox'
 import { canReadStats, statsExact } from '../../domain/access.js'
 import { TABLE_NAMES, type TableName } from '../../domain/stats/types.js'
 import { HttpProblem, problemRef } from '../../http/problem.js'
+import { MEDIA_TYPES, negotiate, offeredList } from '../../reports/negotiate.js'
+import { tableWorkbook } from '../../reports/xlsx.js'
 import { statsService, tableCsv } from '../../services/stats.js'
 import { langOf } from './respond.js'
 import { statsExamples } from './stats-examples.js'
@@ -38,7 +40,11 @@ export const StatsTableSchema = Type.Object({
   notes: Type.Optional(Type.Array(Type.String()))
 }, { $id: 'StatsTable' })
 
-const StatsQuery = Type.Object(filterProperties, { additionalProperties: false })
+const FORMATS = ['json', 'csv', 'xlsx'] as const
+const StatsQuery = Type.Object({
+  ...filterProperties,
+  format: Type.Optional(Type.Union(FORMATS.map((f) => Type.Literal(f)), { description: 'Overrides Accept: json, csv or xlsx' }))
+}, { additionalProperties: false })
 
 export default async function statsRoutes (fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -54,7 +60,8 @@ export default async function statsRoutes (fastify: FastifyInstance) {
         'asking about their own municipalities only, get exact tables (`protection: "none"`); every other caller gets protected',
         'tables: counts of 1–4 shown as "≤4", further counts withheld ("..") so none can be recovered from totals, shares and',
         'values from fewer than 5 records withheld ("–"), and the whole table withheld below 5 records. `outcomes` needs exactly',
-        'one `problem`. `Accept: text/csv` gives the table flat, one line per cell. Labels follow Accept-Language.'
+        'one `problem`. `Accept: text/csv` gives the table flat, one line per cell; the XLSX type (or `format=xlsx`) an Excel',
+        'workbook with a row per table row. Labels follow Accept-Language.'
       ].join(' '),
       security: [{ bearer: [] }],
       params: Type.Object({ table: Type.Union(TABLE_NAMES.map((n) => Type.Literal(n))) }),
@@ -64,18 +71,22 @@ export default async function statsRoutes (fastify: FastifyInstance) {
           description: 'The table',
           content: {
             'application/json': { schema: Type.Ref('StatsTable'), examples: statsExamples() },
-            'text/csv': { schema: Type.String() }
+            'text/csv': { schema: Type.String() },
+            [MEDIA_TYPES.xlsx]: { schema: Type.String({ format: 'binary' }) }
           }
         },
         400: problemRef,
         401: problemRef,
-        403: problemRef
+        403: problemRef,
+        406: problemRef
       }
     }
   }, async (request, reply) => {
     if (!canReadStats(request.actor)) throw new HttpProblem(403, 'Administrators do not read statistics')
     const table = request.params.table as TableName
-    const { year, from, to, ...rest } = request.query
+    const { year, from, to, format: asked, ...rest } = request.query
+    const format = asked ?? negotiate(request.headers.accept, FORMATS)
+    if (format === null) throw new HttpProblem(406, `Statistics tables are available as ${offeredList(FORMATS)} (or ?format=json|csv|xlsx)`)
     assertOnePeriod(request.query)
     const params: { problem?: string } = {}
     if (table === 'outcomes') {
@@ -86,16 +97,12 @@ export default async function statsRoutes (fastify: FastifyInstance) {
     const lang = langOf(request)
     const published = await service.table({ table, filter, params, exact: statsExact(request.actor, rest.municipality), lang })
     reply.header('cache-control', 'private, max-age=0').header('content-language', lang).header('vary', 'Accept, Accept-Language, Authorization')
-    if (wantsCsv(request.headers.accept)) {
+    if (format === 'csv') {
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${table}.csv"`).send(tableCsv(published))
+    }
+    if (format === 'xlsx') {
+      return reply.type(MEDIA_TYPES.xlsx).header('content-disposition', `attachment; filename="${table}.xlsx"`).send(await tableWorkbook(published, lang))
     }
     return published
   })
-}
-
-function wantsCsv (accept: string | undefined): boolean {
-  if (!accept) return false
-  const csv = accept.indexOf('text/csv')
-  const json = accept.indexOf('application/json')
-  return csv >= 0 && (json < 0 || csv < json)
 }

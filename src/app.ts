@@ -13,6 +13,7 @@ import metricsPlugin from './plugins/metrics.js'
 import statsPlugin from './plugins/stats.js'
 import swaggerPlugin from './plugins/swagger.js'
 import routes from './routes/index.js'
+import securityPlugin from './plugins/security.js'
 
 // The application as a plugin: it never listens (src/server.ts does). Order: infrastructure,
 // decorators, routes.
@@ -23,7 +24,8 @@ export interface AppOptions {
   today?: () => string
 }
 
-export const serverOptions = (config: Pick<Config, 'logLevel'>): FastifyServerOptions => ({
+export const serverOptions = (config: Pick<Config, 'logLevel' | 'trustProxy'>): FastifyServerOptions => ({
+  trustProxy: config.trustProxy ?? false,
   logger: {
     level: config.logLevel,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' }
@@ -46,6 +48,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
 
   await fastify.register(errorsPlugin)
   await fastify.register(sensible)
+  await fastify.register(securityPlugin, { corsOrigins: opts.config.corsOrigins, rateLimits: opts.config.rateLimits })
   await fastify.register(databasePlugin, {
     database: opts.database,
     databaseUrl: opts.config.databaseUrl,

@@ -22,7 +22,8 @@ const EnvSchema = Type.Object({
   CORS_ORIGINS: Type.Optional(Type.String()),
   RATE_LIMIT_STATS_PER_MINUTE: Type.Integer({ minimum: 1, default: 240 }),
   RATE_LIMIT_TOKEN_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
-  RETENTION_YEARS: Type.Integer({ minimum: 1, maximum: 100, default: 10 })
+  RETENTION_YEARS: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 }))
 })
 type Env = Static<typeof EnvSchema>
 
@@ -48,6 +49,17 @@ export interface Config {
   rateLimits?: { statsPerMinute: number, tokenPerMinute: number }
   /** Records are erased this many years after their closingDate (npm run retention); 10 when absent. */
   retentionYears?: number
+  /** The reverse proxies whose X-Forwarded-For is believed (addresses, CIDRs, `loopback`); none when absent. */
+  trustProxy?: string | null
+}
+
+/** TRUST_PROXY: a list of proxy addresses; `true` would let any client choose its address. */
+export function parseTrustProxy (value: string | undefined): string | null {
+  if (!value) return null
+  if (value === 'true' || value.split(',').some((a) => a.trim() === '0.0.0.0/0' || a.trim() === '::/0')) {
+    throw new Error('TRUST_PROXY: name the proxies (addresses or CIDRs) or a hop count; trusting every address lets clients choose theirs')
+  }
+  return value
 }
 
 /** `https://a.example,https://b.example` as exact origins; a wildcard or a path is refused. */
@@ -95,6 +107,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     oidcIssuers: parseOidcIssuers(e.OIDC_ISSUERS, e.JWT_ISSUER ?? null),
     corsOrigins: parseCorsOrigins(e.CORS_ORIGINS),
     rateLimits: { statsPerMinute: e.RATE_LIMIT_STATS_PER_MINUTE, tokenPerMinute: e.RATE_LIMIT_TOKEN_PER_MINUTE },
-    retentionYears: e.RETENTION_YEARS
+    retentionYears: e.RETENTION_YEARS,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY)
   }
 }

@@ -70,6 +70,7 @@ export default fp(async (app) => {
 
   app.setNotFoundHandler(async (request, reply) => {
     reply.type('application/problem+json').status(404)
-    return { ...problemBody(404, `No route ${request.method} ${request.url.split('?')[0]}`), requestId: request.id }
+    // Only a piece of the path is echoed: an answer should not carry whatever a client sent.
+    return { ...problemBody(404, `No route ${request.method} ${request.url.split('?')[0].slice(0, 200)}`), requestId: request.id }
   })
 }, { name: 'errors' })

@@ -65,7 +65,7 @@ export default async function caseWriteRoutes (fastify: FastifyInstance) {
       ].join(' '),
       security: [{ bearer: [] }],
       params: CaseParams,
-      headers: Type.Object({ 'if-match': Type.Optional(Type.String()), 'if-none-match': Type.Optional(Type.String()) }),
+      headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 500 })), 'if-none-match': Type.Optional(Type.String({ maxLength: 500 })) }),
       body: RecordBody,
       response: { 200: WriteResponse, 201: WriteResponse, 412: problemRef, ...errorResponses }
     }

@@ -55,8 +55,8 @@ const many = (items: ReturnType<typeof Type.String>, description: string) =>
 
 /** The filters of SPEC §3, shared by record lists and statistics. */
 export const filterProperties = {
-  from: Type.Optional(Type.String({ format: 'date', description: 'closingDate on or after (inclusive)' })),
-  to: Type.Optional(Type.String({ format: 'date', description: 'closingDate on or before (inclusive)' })),
+  from: Type.Optional(Type.String({ format: 'date', maxLength: 10, description: 'closingDate on or after (inclusive)' })),
+  to: Type.Optional(Type.String({ format: 'date', maxLength: 10, description: 'closingDate on or before (inclusive)' })),
   year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100, description: 'Calendar year of closingDate (instead of from/to)' })),
   municipality: many(Type.String({ pattern: '^[0-9]{4}$' }), 'Municipality codes; absent = all the caller may see'),
   gender: many(Type.String({ maxLength: 40 }), 'Gender codes'),

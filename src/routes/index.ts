@@ -8,6 +8,7 @@ import caseBatchRoutes from './v1/cases-batch.js'
 import caseReadRoutes from './v1/cases-read.js'
 import caseWriteRoutes from './v1/cases-write.js'
 import codeListRoutes from './v1/code-lists.js'
+import exportRoutes from './v1/exports.js'
 import formRoutes from './v1/forms.js'
 import importRoutes from './v1/imports.js'
 import reportRoutes from './v1/reports.js'
@@ -30,5 +31,6 @@ export default async function routes (app: FastifyInstance, _opts: { config: Con
     await v1.register(adminAuditLogRoutes)
     await v1.register(statsRoutes)
     await v1.register(reportRoutes)
+    await v1.register(exportRoutes)
   }, { prefix: '/v1' })
 }

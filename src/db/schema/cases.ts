@@ -31,7 +31,13 @@ export const cases = pgTable('cases', {
   updatedBy: text('updated_by').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  changeSeq: bigint('change_seq', { mode: 'number' }).notNull().default(sql`nextval('case_change_seq')`)
+  changeSeq: bigint('change_seq', { mode: 'number' }).notNull().default(sql`nextval('case_change_seq')`),
+  /**
+   * The record's key for the cell key method (src/domain/stats/ptable.ts): uniform in [0, 2^31),
+   * drawn by the database when the row is inserted and never written again, so that a replacement
+   * keeps it and every API instance (and every restart) perturbs the same cell the same way.
+   */
+  cellKey: integer('cell_key').notNull().default(sql`floor(random() * 2147483648)::integer`)
 }, (t) => [
   uniqueIndex('cases_municipality_case_ref_uq').on(t.municipality, t.caseRef),
   index('cases_closing_date_idx').on(t.closingDate),

@@ -15,8 +15,11 @@ export const apiClients = pgTable('api_clients', {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   createdBy: text('created_by').notNull(),
   secretRotatedAt: timestamp('secret_rotated_at', { withTimezone: true, mode: 'date' }),
-  revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' })
+  revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  /** How its statistics are protected when they are not exact: `suppressed` (≤4, SPEC §3) or `perturbed` (cell key method). */
+  protection: varchar('protection', { length: 16 }).notNull().default('suppressed')
 }, (t) => [
   check('api_clients_role_check', sql`${t.role} in ('integration', 'dashboard')`),
+  check('api_clients_protection_check', sql`${t.protection} in ('suppressed', 'perturbed')`),
   index('api_clients_created_at_idx').on(t.createdAt)
 ])

@@ -27,15 +27,23 @@ const SETTLE_MS = { postgres: 10_000, pglite: 0 }
 export default fp<StatsPluginOptions>(async (app, opts) => {
   const store = createSnapshot([], 1024)
   const feed = recordSnapshot({ db: app.database.db, store, settleMs: SETTLE_MS[app.database.kind] })
-  await feed.refresh()
-  app.log.info({ records: feed.status().records, loadMs: feed.status().loadMs }, 'statistics snapshot loaded')
+  // The cold load runs in the background: at a million records it takes seconds, longer than
+  // a plugin may take to start. Questions asked meanwhile wait for it (fresh() joins the running
+  // refresh); everything else is served at once.
+  const loading = feed.refresh().then(
+    () => app.log.info({ records: feed.status().records, loadMs: feed.status().loadMs }, 'statistics snapshot loaded'),
+    (err: Error) => app.log.error({ err: { message: err.message.split('\n')[0] } }, 'statistics snapshot load failed; retried by the next refresh')
+  )
 
   const every = opts.refreshEveryMs ?? 1_000
   const timer = setInterval(() => {
     feed.refresh().catch((err: Error) => app.log.warn({ err: { message: err.message.split('\n')[0] } }, 'statistics refresh failed'))
   }, every)
   timer.unref()
-  app.addHook('onClose', async () => { clearInterval(timer) })
+  app.addHook('onClose', async () => {
+    clearInterval(timer)
+    await loading
+  })
 
   app.onRecordsChanged(() => feed.markStale())
   app.decorate('stats', { store, feed, threshold: opts.suppressionThreshold })

@@ -46,6 +46,9 @@ export function openDatabase (target: DatabaseTarget): Database {
     })
     // An idle client losing its connection (a database restart) must not crash the process.
     pool.on('error', () => {})
+    // Nor one checked out between two statements of a transaction: pg emits the loss as an 'error'
+    // event that nothing else listens to then. Its next query fails and the pool discards it.
+    pool.on('connect', (client) => { client.on('error', () => {}) })
     const db = drizzlePg(pool, { schema }) as unknown as Db
     return {
       db,

@@ -8,8 +8,11 @@ import { HttpProblem, type IssueOut, problemBody, ProblemSchema } from '../http/
 const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300'])
 
 function isDatabaseDown (err: FastifyError): boolean {
-  const code = err.code ?? (err.cause as { code?: string } | undefined)?.code ?? ''
-  return DB_DOWN_CODES.has(code) || code.startsWith('08') || /Connection terminated|timeout exceeded when trying to connect/i.test(err.message)
+  const cause = err.cause as { code?: string, message?: string } | undefined
+  const code = err.code ?? cause?.code ?? ''
+  // drizzle wraps the driver's error ("Failed query: …"); pg's lost-connection errors have no code.
+  const lost = /Connection terminated|Client was closed|Client has encountered a connection error|timeout exceeded when trying to connect/i
+  return DB_DOWN_CODES.has(code) || code.startsWith('08') || lost.test(err.message) || lost.test(cause?.message ?? '')
 }
 
 function validationIssues (err: FastifyError): IssueOut[] {

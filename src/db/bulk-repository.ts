@@ -39,8 +39,25 @@ export type Lists = Pick<SuxRecord, 'problems' | 'interventions' | 'manualMethod
 
 export const keyOf = (k: Key) => `${k.municipality}/${k.caseRef}`
 
+/**
+ * An array literal (`{"a","b\\"c",NULL,3}`): every string quoted, backslash and quote escaped.
+ * Built here rather than by the driver (pg escapes each element with two regular expressions),
+ * which halves the time spent turning a chunk into parameters; PGlite takes the same text.
+ */
+export function arrayLiteral (values: ReadonlyArray<string | number | null>): string {
+  let out = '{'
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
+    if (i > 0) out += ','
+    if (v === null) out += 'NULL'
+    else if (typeof v === 'number') out += String(v)
+    else out += '"' + (v.includes('\\') || v.includes('"') ? v.replace(/[\\"]/g, '\\$&') : v) + '"'
+  }
+  return out + '}'
+}
+
 /** One array parameter, cast to its element type on the server. */
-const array = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`
+const array = (values: ReadonlyArray<string | number | null>, type: string) => sql`${sql.param(arrayLiteral(values))}::${sql.raw(type)}[]`
 
 async function rows<T> (q: DbOrTx, query: SQL): Promise<T[]> {
   return ((await q.execute(query)) as unknown as { rows: T[] }).rows
@@ -48,7 +65,7 @@ async function rows<T> (q: DbOrTx, query: SQL): Promise<T[]> {
 
 // Columns of `cases` written from a record, with the element type of each array parameter. The
 // municipality is bpchar so that comparisons with the char(4) column keep using its index.
-const RECORD_COLUMNS: Array<[column: string, type: string, value: (r: BulkRecord) => unknown]> = [
+const RECORD_COLUMNS: Array<[column: string, type: string, value: (r: BulkRecord) => string | number | null]> = [
   ['municipality', 'bpchar', ({ record: r }) => r.municipality],
   ['case_ref', 'text', ({ record: r }) => r.caseRef],
   ['form_version', 'text', ({ record: r }) => r.formVersion],
@@ -70,8 +87,8 @@ const RECORD_COLUMNS: Array<[column: string, type: string, value: (r: BulkRecord
 const COLUMN_NAMES = sql.raw(RECORD_COLUMNS.map(([c]) => c).join(', '))
 
 /** `unnest($1::bpchar[], $2::text[], …) as x(municipality, case_ref, …)`, one array per column. */
-function recordsTable (records: BulkRecord[], extra: Array<[column: string, type: string, values: unknown[]]> = []): SQL {
-  const columns = [...RECORD_COLUMNS.map(([c, type, value]): [string, string, unknown[]] => [c, type, records.map(value)]), ...extra]
+function recordsTable (records: BulkRecord[], extra: Array<[column: string, type: string, values: number[]]> = []): SQL {
+  const columns = [...RECORD_COLUMNS.map(([c, type, value]): [string, string, Array<string | number | null>] => [c, type, records.map(value)]), ...extra]
   return sql`unnest(${sql.join(columns.map(([, type, values]) => array(values, type)), sql`, `)}) as x(${sql.raw(columns.map(([c]) => c).join(', '))})`
 }
 

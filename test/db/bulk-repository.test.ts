@@ -47,7 +47,7 @@ t.test('free text and method names that could break an array literal are stored 
   }
 
   // A replacement through the UPDATE path, with the lists reordered and shortened.
-  const replaced = records.map((r) => ({ ...r, closureComment: null, comment: `${r.comment as string} (ändrad)`, problems: ['school_problems'], otherProblem: null }))
+  const replaced: Array<Record<string, unknown>> = records.map((r) => ({ ...r, closureComment: null, comment: `${r.comment as string} (ändrad)`, problems: ['school_problems'], otherProblem: null }))
   const again = await app.inject({ method: 'POST', url: '/v1/cases/batch', headers, payload: replaced })
   t.same(again.json().results.map((r: { status: string }) => r.status), records.map(() => 'updated'))
   for (const r of replaced) {

@@ -141,19 +141,19 @@ function table (format: 'csv' | 'xlsx', encoding: string | null, delimiter: stri
   return { ok: true, table: { format, encoding, delimiter, headerRow: first.row, header, rows } }
 }
 
-/** Sum of the uncompressed sizes in a zip's central directory; Infinity when it cannot be told. */
-export function unpackedSize (buf: Buffer): number {
+/** Sum of the uncompressed sizes in a zip's central directory; null when there is no readable directory. */
+export function unpackedSize (buf: Buffer): number | null {
   const min = Math.max(0, buf.length - 65_557)
   let eocd = -1
   for (let i = buf.length - 22; i >= min; i--) {
     if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break }
   }
-  if (eocd < 0) return Infinity
+  if (eocd < 0) return null
   const entries = buf.readUInt16LE(eocd + 10)
   let at = buf.readUInt32LE(eocd + 16)
   let total = 0
   for (let n = 0; n < entries; n++) {
-    if (at + 46 > buf.length || buf.readUInt32LE(at) !== 0x02014b50) return Infinity
+    if (at + 46 > buf.length || buf.readUInt32LE(at) !== 0x02014b50) return null
     const size = buf.readUInt32LE(at + 24)
     if (size === 0xffffffff) return Infinity // zip64: far beyond any limit here
     total += size
@@ -176,7 +176,9 @@ function cellText (v: ExcelJS.CellValue): string {
 }
 
 async function readXlsx (buf: Buffer, options: ReadOptions): Promise<ReadResult> {
-  if (unpackedSize(buf) > options.maxUnpackedBytes) {
+  const size = unpackedSize(buf)
+  if (size === null) return { ok: false, issues: [fileIssue('unreadable_xlsx')] }
+  if (size > options.maxUnpackedBytes) {
     return { ok: false, issues: [fileIssue('xlsx_too_large', { limit: Math.round(options.maxUnpackedBytes / 1024 / 1024) })] }
   }
   const workbook = new ExcelJS.Workbook()

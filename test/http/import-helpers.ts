@@ -42,7 +42,7 @@ export function form (f: UploadForm): FormData {
   const data = new FormData()
   if (f.profile !== undefined) data.append('profile', f.profile)
   if (f.mapping !== undefined) data.append('mapping', f.mapping)
-  data.append('file', new Blob([typeof f.file === 'string' ? Buffer.from(f.file) : f.file]), f.filename ?? 'export.csv')
+  data.append('file', new Blob([new Uint8Array(typeof f.file === 'string' ? Buffer.from(f.file) : f.file)]), f.filename ?? 'export.csv')
   return data
 }
 

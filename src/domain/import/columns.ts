@@ -55,6 +55,8 @@ export function bindColumns (profile: ImportProfile, header: string[], headerRow
       const key = normalizeKey(column)
       const found = positions.get(key)
       if (reported.has(key)) continue
+      // A field the form does not require may be left out of a file altogether: it is then empty.
+      if (!found && !rule.spec.required) continue
       if (!found) {
         reported.add(key)
         issues.push({ row: headerRow, column, path: `/${rule.field}`, code: 'missing_column', params: { column, profile: profile.name } })
@@ -68,5 +70,6 @@ export function bindColumns (profile: ImportProfile, header: string[], headerRow
     return { ...rule, at }
   })
   if (issues.length > 0) return { ok: false, issues }
-  return { ok: true, binding: { profile, header, rules } }
+  const read = rules.filter((r) => r.source.kind === 'value' || r.at.length > 0)
+  return { ok: true, binding: { profile, header, rules: read } }
 }

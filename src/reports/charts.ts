@@ -166,8 +166,8 @@ export interface SvgMeta {
 }
 
 /**
- * The chart as an SVG document that names itself to assistive technology: role="img" with a
- * <title> and <desc> it is labelled by, ids made unique per chart so several fit in one page.
+ * The chart as an SVG document that names itself to assistive technology: role="img" named by its
+ * <title> and described by its <desc>, ids made unique per chart so several fit in one page.
  */
 export async function renderSvg (spec: vl.TopLevelSpec, meta: SvgMeta): Promise<string> {
   installTextMetrics()
@@ -186,6 +186,6 @@ function accessible (svg: string, meta: SvgMeta): string {
     .replace(/\bid="([^"]+)"/g, `id="${id}-$1"`)
     .replace(/url\(#([^)]+)\)/g, `url(#${id}-$1)`)
   return body.replace(/^<svg\b([^>]*)>/, (_all, attrs: string) =>
-    `<svg${attrs.replace(/\sclass="([^"]*)"/, ' class="$1 chart"')} role="img" aria-labelledby="${id}-title ${id}-desc" focusable="false">` +
+    `<svg${attrs.replace(/\sclass="([^"]*)"/, ' class="$1 chart"')} role="img" aria-labelledby="${id}-title" aria-describedby="${id}-desc" focusable="false">` +
     `<title id="${id}-title">${escapeHtml(meta.title)}</title><desc id="${id}-desc">${escapeHtml(meta.description)}</desc>`)
 }

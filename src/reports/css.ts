@@ -41,7 +41,8 @@ h2 .num { color: var(--accent); font-weight: 700; margin-right: 4px; }
 .appendix-title { margin-top: 36px; padding-top: 14px; border-top: 3px solid var(--navy); font-size: 22px; }
 .caption { margin: 0 0 10px; color: var(--muted); font-size: 13px; max-width: 48em; }
 figure { margin: 6px 0 10px; }
-figure svg.chart { display: block; max-width: 100%; height: auto; }
+figure svg.chart { display: block; max-width: 100%; height: auto; margin: 0 auto; }
+.nowrap { white-space: nowrap; }
 figcaption { font-size: 11.5px; color: var(--muted); margin-top: 2px; }
 table.data { width: 100%; border-collapse: collapse; margin: 10px 0 6px; font-size: 12.5px; font-variant-numeric: tabular-nums; }
 table.data caption { text-align: left; font-size: 12px; font-weight: 700; color: var(--muted); padding-bottom: 4px; }
@@ -70,7 +71,7 @@ td.withheld { color: #7a5a14; }
   .cover { margin: 0 0 18px; padding: 18px 20px 16px; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .report-section { break-inside: auto; }
   h2 { break-after: avoid; }
-  figure, table.data, .card, .notice { break-inside: avoid; }
+  .keep, figure, table.data, .card, .notice { break-inside: avoid; }
   table.data thead { display: table-header-group; }
   .toc a { color: inherit; }
   .appendix-title { break-before: page; }

@@ -130,7 +130,7 @@ export function sectionTables (scoped: ScopedTable[], opts: TableOptions): strin
       }).join('')
       return `<tr${cls ? ` class="${cls}"` : ''}><th scope="row">${e(r.label)}</th>${cells}</tr>`
     }).join('')
-    const caption = together ? opts.caption : `${opts.caption} – ${group[0].scope.label}`
+    const caption = together || shown.length === 1 ? opts.caption : `${opts.caption} – ${group[0].scope.label}`
     return `<table class="data${wide ? ' wide' : ''}"><caption>${e(caption)}</caption><thead>${scopeHead}<tr><th scope="col" class="corner"></th>${columnHead}</tr></thead><tbody>${body}</tbody></table>`
   })
   return html.join('') + notes.join('')

@@ -65,7 +65,9 @@ async function sectionHtml (s: SectionData, r: AnnualReport): Promise<string> {
   const tableCaption = s.plan.chart ? `${TEXTS.dataTable[lang]} (${s.number})` : `${s.number}. ${title}`
   const tables = sectionTables(s.tables, { lang, caption: tableCaption, highlight: r.municipality })
   const source = s.plan.source ? `<p class="source">${e(TEXTS.source[lang])}: ${e(s.plan.source)}.</p>` : ''
-  return `<section class="report-section" id="${anchor(s)}" aria-labelledby="h-${s.plan.id}" data-table="${e(s.plan.table)}">${heading}${caption}${figure}${tables}${source}</section>`
+  // The heading stays on the page of what it introduces: with the chart, or with a short table.
+  const lead = s.plan.chart ? `<div class="keep">${heading}${caption}${figure}</div>${tables}` : `<div class="keep">${heading}${caption}${tables}</div>`
+  return `<section class="report-section" id="${anchor(s)}" aria-labelledby="h-${s.plan.id}" data-table="${e(s.plan.table)}">${lead}${source}</section>`
 }
 
 function scopeStatus (s: Scope, lang: Lang): string {
@@ -105,7 +107,7 @@ export async function renderReportHtml (r: AnnualReport): Promise<string> {
 <p class="kicker">${e(TEXTS.kicker[lang])}</p>
 <h1>${e(TEXTS.title[lang](r.year))}</h1>
 <p class="subtitle">${e(subtitle)}</p>
-<p class="lead">${e(TEXTS.lead[lang](r.year))}</p>
+<p class="lead">${e(TEXTS.lead[lang](r.year)).replaceAll('SU-X', '<span class="nowrap">SU-X</span>')}</p>
 <dl><div><dt>${e(TEXTS.generated[lang])}:</dt><dd>${e(r.generated)}</dd></div>${r.scopes.map((s) => scopeStatus(s, lang)).join('')}</dl>
 </header>
 ${keyFigures(r)}

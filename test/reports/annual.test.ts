@@ -63,7 +63,7 @@ t.test('the analyst\'s report shows the figures the FoU report publishes', async
 
   const charts = [...html.matchAll(/<svg\b[^>]*>/g)].map((m) => m[0])
   t.equal(charts.length, 10, 'ten charts')
-  for (const svg of charts) t.match(svg, /role="img" aria-labelledby="chart-[a-z-]+-title chart-[a-z-]+-desc"/)
+  for (const svg of charts) t.match(svg, /role="img" aria-labelledby="chart-([a-z-]+)-title" aria-describedby="chart-\1-desc"/)
   t.match(html, /<title id="chart-problems-title">Diagram 1\. Barnens problemområden<\/title>/)
   t.match(html, /@media print/, 'print CSS')
   t.match(html, /@page \{ size: A4/)

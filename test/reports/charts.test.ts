@@ -61,7 +61,7 @@ t.test('the SVG is well-formed, titled, and draws exactly one bar per published 
   if (!chart) throw new Error('no chart')
   const svg = await renderSvg(chart.spec, { id: 'chart-closure', title: 'Diagram 6. Avslutsorsaker', description: 'Andel av samtliga ärenden & mer.' })
   t.equal(wellFormed(svg), null, 'well-formed XML')
-  t.match(svg, /^<svg [^>]*role="img" aria-labelledby="chart-closure-title chart-closure-desc"/)
+  t.match(svg, /^<svg [^>]*role="img" aria-labelledby="chart-closure-title" aria-describedby="chart-closure-desc"/)
   t.match(svg, /<title id="chart-closure-title">Diagram 6\. Avslutsorsaker<\/title><desc id="chart-closure-desc">Andel av samtliga ärenden &amp; mer\.<\/desc>/)
   const bars = svg.match(/<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)<\/g>/)?.[1] ?? ''
   t.equal((bars.match(/<path/g) ?? []).length, 6, '4 bars for Hudiksvall, 2 for the county: none for ≤4 or ..')

@@ -40,18 +40,14 @@ interface Mapped {
   broken: boolean
 }
 
-const SUX_VALUE: Record<string, (rule: BoundRule, v: string) => boolean> = {
-  municipality: (_r, v) => /^[0-9]{4}$/.test(v),
-  version: (_r, v) => v === '2020' || v === '2021',
-  integer: (_r, v) => /^[0-9]+$/.test(v),
-  code: (r, v) => findCode(r.spec.list!, v) !== undefined,
-  codes: (r, v) => findCode(r.spec.list!, v) !== undefined,
-  names: () => true
-}
 
 type Translated = { ok: true, value: string } | { ok: false, issue: Issue }
 
-/** A local value through the profile's code map; a value that is already SU-X passes as it is. */
+/**
+ * A local value through the profile's code map. A value the map does not know passes as it is when
+ * it is already a SU-X code, and for fields that are no code list (a number, a municipality code),
+ * whose own rules then judge it; for a code list it is an unknown local code.
+ */
 function translate (rule: BoundRule, value: string, version: FormVersion | null): Translated {
   if (!rule.codes) return { ok: true, value }
   const target = rule.codes.get(normalizeKey(value))
@@ -60,7 +56,8 @@ function translate (rule: BoundRule, value: string, version: FormVersion | null)
     if (code !== undefined) return { ok: true, value: code }
     return { ok: false, issue: { path: `/${rule.field}`, code: 'no_code_for_version', params: { version: version ?? '?' } } }
   }
-  if (SUX_VALUE[rule.spec.kind]?.(rule, value)) return { ok: true, value }
+  const list = rule.spec.kind === 'code' || rule.spec.kind === 'codes' ? rule.spec.list : undefined
+  if (!list || findCode(list, value) !== undefined) return { ok: true, value }
   return { ok: false, issue: { path: `/${rule.field}`, code: 'unknown_local_code', params: { known: rule.localCodes.join(', ') } } }
 }
 

@@ -1,6 +1,7 @@
+import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { arrayLiteral } from '../../src/db/bulk-repository.js'
-import { auth, build, record2021 } from '../helper.js'
+import { auth, build, queryRows, record2021 } from '../helper.js'
 
 // Batches pass each column as one array literal built by arrayLiteral: text that could break the
 // literal (quotes, backslashes, braces, commas, the word NULL, blanks, non-ASCII) must come back
@@ -55,4 +56,22 @@ t.test('free text and method names that could break an array literal are stored 
     t.equal(back.comment, r.comment, `${r.caseRef}: replaced comment`)
     t.same([back.problems, back.otherProblem], [['school_problems'], null], `${r.caseRef}: shortened list`)
   }
+})
+
+t.test('concurrent batches creating the same records: each record is created once, the other batch finds it stored', async (t) => {
+  const app = await build(t)
+  const headers = auth(app, { sub: 'int', roles: ['integration'], municipalities: ['2184'] })
+  const same = Array.from({ length: 1500 }, (_, i) => record2021({ caseRef: `RACE-${i}`, ageAtReferral: i % 21 }))
+  const changed = same.map((r) => ({ ...r, comment: 'från den andra exporten' }))
+  const [a, b, c] = await Promise.all([same, same, changed].map((payload) =>
+    app.inject({ method: 'POST', url: '/v1/cases/batch', headers, payload })))
+  const counts = [a, b, c].map((res) => res.json() as { created: number, updated: number, unchanged: number, failed: number })
+  t.same(counts.map((x) => x.failed), [0, 0, 0], 'no item fails (no storage_error from the race)')
+  t.equal(counts.reduce((n, x) => n + x.created, 0), 1500, 'every record created exactly once')
+  t.equal(counts.reduce((n, x) => n + x.created + x.updated + x.unchanged, 0), 4500, 'every item answered')
+  const rows = await queryRows<{ n: number, revisions: number, audits: number }>(app, sql`
+    select (select count(*)::int from cases) as n, (select sum(revision)::int from cases) as revisions,
+      (select count(*)::int from audit_log where action in ('case.create', 'case.update')) as audits`)
+  const updates = counts.reduce((n, x) => n + x.updated, 0)
+  t.same(rows[0], { n: 1500, revisions: 1500 + updates, audits: 1500 + updates }, 'one revision and one audit row per write')
 })

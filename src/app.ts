@@ -6,7 +6,7 @@ import type { Database } from './db/client.js'
 import authPlugin from './plugins/auth.js'
 import databasePlugin from './plugins/database.js'
 import { validatorCompiler } from './http/validation.js'
-import errorsPlugin from './plugins/errors.js'
+import errorsPlugin, { frameworkErrors } from './plugins/errors.js'
 import importsPlugin from './plugins/imports.js'
 import integrationPlugin from './plugins/integration.js'
 import metricsPlugin from './plugins/metrics.js'
@@ -26,6 +26,7 @@ export interface AppOptions {
 
 export const serverOptions = (config: Pick<Config, 'logLevel' | 'trustProxy'>): FastifyServerOptions => ({
   trustProxy: config.trustProxy ?? false,
+  frameworkErrors,
   logger: {
     level: config.logLevel,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' }

@@ -1,5 +1,6 @@
-import type { FastifyError } from 'fastify'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { negotiateLang } from '../http/lang.js'
 import { HttpProblem, type IssueOut, problemBody, ProblemSchema } from '../http/problem.js'
 
 // One error handler: everything leaves as application/problem+json. 4xx details go through; 5xx
@@ -38,6 +39,22 @@ export function loggableError (err: Error) {
     message: strip(cause?.message ?? err.message),
     stack: err.stack?.split('\n').filter((l) => l.trimStart().startsWith('at ')).slice(0, 10).join('\n')
   }
+}
+
+/**
+ * Errors the router raises before any hook or handler (a malformed %-escape, a path parameter
+ * longer than maxParamLength): problem+json like every other answer, and the path not echoed.
+ * A server option (Fastify's frameworkErrors), so src/server.ts sets it through serverOptions.
+ */
+export function frameworkErrors (err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const en = negotiateLang(request.headers['accept-language']) === 'en'
+  const [status, detail] = err.code === 'FST_ERR_BAD_URL'
+    ? [400, en ? 'The URL is not valid (a malformed %-escape)' : 'Adressen är inte giltig (felaktig %-kodning)']
+    : err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? [414, en ? 'A path parameter is too long' : 'En parameter i adressen är för lång']
+      : [500, en ? 'Something went wrong on our side' : 'Något gick fel hos oss']
+  reply.code(status).type('application/problem+json').header('x-content-type-options', 'nosniff').header('cache-control', 'no-store')
+    .send({ ...problemBody(status, detail), requestId: request.id })
 }
 
 export default fp(async (app) => {

@@ -56,7 +56,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
     dataDir: opts.config.dataDir,
     today: opts.today
   })
-  await fastify.register(statsPlugin, { suppressionThreshold: opts.config.suppressionThreshold })
+  await fastify.register(statsPlugin, { suppressionThreshold: opts.config.suppressionThreshold, cellKeyRoles: opts.config.cellKeyRoles })
   await fastify.register(authPlugin, { secret: opts.config.jwtSecret, issuer: opts.config.jwtIssuer, oidcIssuers: opts.config.oidcIssuers })
   await fastify.register(integrationPlugin, { today: opts.today })
   await fastify.register(importsPlugin, { today: opts.today })

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { envSchema } from 'env-schema'
 import { Type, type Static } from 'typebox'
 import { type OidcIssuer, parseOidcIssuers } from './http/oidc.js'
+import { ROLES, type Role } from './domain/access.js'
 
 // Configuration comes from environment variables only (SPEC §5), validated once at boot.
 
@@ -23,6 +24,7 @@ const EnvSchema = Type.Object({
   RATE_LIMIT_STATS_PER_MINUTE: Type.Integer({ minimum: 1, default: 240 }),
   RATE_LIMIT_TOKEN_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
   RETENTION_YEARS: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+  CELL_KEY_ROLES: Type.Optional(Type.String()),
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 }))
 })
 type Env = Static<typeof EnvSchema>
@@ -49,6 +51,8 @@ export interface Config {
   rateLimits?: { statsPerMinute: number, tokenPerMinute: number }
   /** Records are erased this many years after their closingDate (npm run retention); 10 when absent. */
   retentionYears?: number
+  /** Roles whose protected statistics use the cell key method instead of ≤4 suppression; none when absent. */
+  cellKeyRoles?: Role[]
   /** The reverse proxies whose X-Forwarded-For is believed (addresses, CIDRs, `loopback`); none when absent. */
   trustProxy?: string | null
 }
@@ -57,9 +61,21 @@ export interface Config {
 export function parseTrustProxy (value: string | undefined): string | null {
   if (!value) return null
   if (value === 'true' || value.split(',').some((a) => a.trim() === '0.0.0.0/0' || a.trim() === '::/0')) {
-    throw new Error('TRUST_PROXY: name the proxies (addresses or CIDRs) or a hop count; trusting every address lets clients choose theirs')
+    throw new Error('TRUST_PROXY: name the proxies (addresses or CIDRs, or loopback); trusting every address lets clients choose theirs')
   }
   return value
+}
+
+/** CELL_KEY_ROLES: `dashboard,municipality_lead`; an unknown role, or admin (who reads no statistics), is refused. */
+export function parseCellKeyRoles (value: string | undefined): Role[] {
+  if (!value) return []
+  const roles = value.split(',').map((r) => r.trim()).filter(Boolean)
+  for (const r of roles) {
+    if (!(ROLES as readonly string[]).includes(r) || r === 'admin') {
+      throw new Error(`CELL_KEY_ROLES: ${r} is not a role that reads statistics (${ROLES.filter((x) => x !== 'admin').join(', ')})`)
+    }
+  }
+  return [...new Set(roles)] as Role[]
 }
 
 /** `https://a.example,https://b.example` as exact origins; a wildcard or a path is refused. */
@@ -108,6 +124,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: parseCorsOrigins(e.CORS_ORIGINS),
     rateLimits: { statsPerMinute: e.RATE_LIMIT_STATS_PER_MINUTE, tokenPerMinute: e.RATE_LIMIT_TOKEN_PER_MINUTE },
     retentionYears: e.RETENTION_YEARS,
+    cellKeyRoles: parseCellKeyRoles(e.CELL_KEY_ROLES),
     trustProxy: parseTrustProxy(e.TRUST_PROXY)
   }
 }

@@ -1926,6 +1926,11 @@ export interface paths {
                                 secretRotatedAt: string | null;
                                 /** @description Set once revoked; a revoked client gets no token */
                                 revokedAt: string | null;
+                                /**
+                                 * @description How its statistics are protected: `suppressed` (≤4, the default) or `perturbed` (the cell key method: every count with a small fixed noise; README "Cell key method"). Carried in its tokens; CELL_KEY_ROLES can also switch a role to `perturbed`.
+                                 * @default suppressed
+                                 */
+                                protection: "suppressed" | "perturbed";
                             }[];
                         };
                     };
@@ -1964,15 +1969,6 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    /**
-                     * @example {
-                     *       "name": "Treserva Hudiksvall",
-                     *       "role": "integration",
-                     *       "municipalities": [
-                     *         "2184"
-                     *       ]
-                     *     }
-                     */
                     "application/json": {
                         /** @description Who the client is, for people (e.g. "Treserva Hudiksvall") */
                         name: string;
@@ -1980,6 +1976,11 @@ export interface paths {
                         role: "integration" | "dashboard";
                         /** @description Municipality codes its tokens act for; at least one for an integration */
                         municipalities: string[];
+                        /**
+                         * @description How its statistics are protected: `suppressed` (≤4, the default) or `perturbed` (the cell key method: every count with a small fixed noise; README "Cell key method"). Carried in its tokens; CELL_KEY_ROLES can also switch a role to `perturbed`.
+                         * @default suppressed
+                         */
+                        protection?: "suppressed" | "perturbed";
                     };
                 };
             };
@@ -2371,7 +2372,7 @@ export interface paths {
         };
         /**
          * One statistics table (SPEC §3) for the filtered records
-         * @description Rows and columns are fixed per table; a share carries its 95 % Wilson interval. Regional analysts, and municipal leads asking about their own municipalities only, get exact tables (`protection: "none"`); every other caller gets protected tables: counts of 1–4 shown as "≤4", further counts withheld ("..") so none can be recovered from totals, shares and values from fewer than 5 records withheld ("–"), and the whole table withheld below 5 records. `outcomes` needs exactly one `problem`. `Accept: text/csv` gives the table flat, one line per cell; the XLSX type (or `format=xlsx`) an Excel workbook with a row per table row. Labels follow Accept-Language.
+         * @description Rows and columns are fixed per table; a share carries its 95 % Wilson interval. Regional analysts, and municipal leads asking about their own municipalities only, get exact tables (`protection: "none"`); every other caller gets protected tables: counts of 1–4 shown as "≤4", further counts withheld ("..") so none can be recovered from totals, shares and values from fewer than 5 records withheld ("–"), and the whole table withheld below 5 records. Callers chosen for the cell key method (CELL_KEY_ROLES, or an API client set to `perturbed`) get `protection: "perturbed"` instead: every count with a small fixed noise (at most ±2, variance 1; the same records always give the same answer), counts of 1–4 still shown as "≤4", shares from the published counts, nothing else withheld (README "Cell key method"). `outcomes` needs exactly one `problem`. `Accept: text/csv` gives the table flat, one line per cell; the XLSX type (or `format=xlsx`) an Excel workbook with a row per table row. Labels follow Accept-Language.
          */
         get: {
             parameters: {
@@ -2758,7 +2759,8 @@ export interface components {
                 [key: string]: unknown;
             };
             population: number | null;
-            protection: "none" | "suppressed";
+            /** @description `none`: exact; `suppressed`: small counts withheld (the default); `perturbed`: the cell key method, every count with a small fixed noise */
+            protection: "none" | "suppressed" | "perturbed";
             /** @enum {boolean} */
             withheld?: true;
             reason?: string;

@@ -9,6 +9,8 @@ export interface ChangedRecord {
   id: number
   seq: number
   record: SuxRecord
+  /** cases.cell_key: the record's random key for the cell key method, drawn at insert, never changed. */
+  key: number
 }
 
 export interface Erasure {
@@ -33,6 +35,7 @@ interface Row {
   problems: string[] | null
   interventions: string[] | null
   manual_methods: string[] | null
+  cell_key: string | number
 }
 
 const asDate = (v: unknown): string => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v))
@@ -41,6 +44,7 @@ function toRecord (r: Row): ChangedRecord {
   return {
     id: Number(r.id),
     seq: Number(r.change_seq),
+    key: Number(r.cell_key),
     record: {
       municipality: r.municipality,
       caseRef: r.case_ref,
@@ -73,7 +77,7 @@ export async function changedRecords (q: DbOrTx, afterSeq: number, limit: number
   const result = await rows<Row>(q, sql`
     select c.id, c.change_seq, c.municipality, c.case_ref, c.form_version, c.age_at_referral, c.gender, c.background,
            c.referral_date::text as referral_date, c.start_date::text as start_date, c.previously_known,
-           c.closing_date::text as closing_date, c.closure_reason,
+           c.closing_date::text as closing_date, c.closure_reason, c.cell_key,
            (select array_agg(p.problem order by p.position) from case_problems p where p.case_id = c.id) as problems,
            (select array_agg(i.intervention order by i.position) from case_interventions i where i.case_id = c.id) as interventions,
            (select array_agg(m.name order by m.position) from case_manual_methods m where m.case_id = c.id) as manual_methods
@@ -100,7 +104,7 @@ export async function recordsPage (q: DbOrTx, afterId: number, limit: number): P
   const list = await rows<{ line: string, manual_methods: string[] | null }>(q, sql`
     select concat_ws(E'\t', c.id, c.change_seq, c.municipality, c.case_ref, c.form_version, c.age_at_referral, c.gender,
              coalesce(c.background, ''), c.referral_date, coalesce(c.start_date::text, ''), c.previously_known,
-             c.closing_date, c.closure_reason, coalesce(p.v, ''), coalesce(i.v, '')) as line,
+             c.closing_date, c.closure_reason, coalesce(p.v, ''), coalesce(i.v, ''), c.cell_key) as line,
            m.v as manual_methods
     from cases c
     left join (select case_id, string_agg(problem, ',' order by position) as v from case_problems
@@ -117,7 +121,7 @@ export async function recordsPage (q: DbOrTx, afterId: number, limit: number): P
       id: f[0], change_seq: f[1], municipality: f[2], case_ref: f[3], form_version: f[4], age_at_referral: Number(f[5]),
       gender: f[6], background: f[7] || null, referral_date: f[8], start_date: f[9] || null, previously_known: f[10],
       closing_date: f[11], closure_reason: f[12], problems: f[13] ? f[13].split(',') : null,
-      interventions: f[14] ? f[14].split(',') : null, manual_methods: methods
+      interventions: f[14] ? f[14].split(',') : null, manual_methods: methods, cell_key: f[15]
     })
   })
 }

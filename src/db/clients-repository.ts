@@ -3,6 +3,8 @@ import type { DbOrTx } from './client.js'
 import { apiClients } from './schema/index.js'
 
 export type ClientRole = 'integration' | 'dashboard'
+/** How the client's protected statistics are protected (src/domain/access.ts statsProtection). */
+export type ClientProtection = 'suppressed' | 'perturbed'
 
 export interface ApiClient {
   clientId: string
@@ -13,6 +15,7 @@ export interface ApiClient {
   createdBy: string
   secretRotatedAt: Date | null
   revokedAt: Date | null
+  protection: ClientProtection
 }
 
 export interface ApiClientWithSecret extends ApiClient {
@@ -21,11 +24,11 @@ export interface ApiClientWithSecret extends ApiClient {
 
 type Row = typeof apiClients.$inferSelect
 
-const withoutSecret = ({ secretHash: _s, ...c }: Row): ApiClient => ({ ...c, role: c.role as ClientRole })
+const withoutSecret = ({ secretHash: _s, ...c }: Row): ApiClient => ({ ...c, role: c.role as ClientRole, protection: c.protection as ClientProtection })
 
 export function clientsRepository () {
   return {
-    async insert (q: DbOrTx, c: Pick<ApiClient, 'clientId' | 'name' | 'role' | 'municipalities' | 'createdBy'>, secretHash: string): Promise<ApiClient> {
+    async insert (q: DbOrTx, c: Pick<ApiClient, 'clientId' | 'name' | 'role' | 'municipalities' | 'createdBy' | 'protection'>, secretHash: string): Promise<ApiClient> {
       const [row] = await q.insert(apiClients).values({ ...c, secretHash }).returning()
       return withoutSecret(row)
     },

@@ -8,6 +8,8 @@ export interface Actor {
   roles: Role[]
   /** Municipality codes the subject acts for (empty for regional and admin roles). */
   municipalities: string[]
+  /** An API client's statistics protection (its token's `protection` claim); absent for people. */
+  protection?: 'suppressed' | 'perturbed'
 }
 
 export interface RecordOwner {
@@ -78,4 +80,19 @@ export function statsExact (a: Actor, municipalities: string[] | undefined): boo
   if (has(a, 'regional_analyst')) return true
   if (!has(a, 'municipality_lead') || !municipalities || municipalities.length === 0) return false
   return municipalities.every((m) => actsFor(a, m))
+}
+
+export type StatsProtection = 'none' | 'suppressed' | 'perturbed'
+
+/**
+ * How a statistics answer is protected: exact where statsExact allows; otherwise the cell key
+ * method when the caller's role is one of `cellKeyRoles` (CELL_KEY_ROLES) or its API client is set
+ * to `perturbed`, and ≤4 suppression (the default, as in the users' reports) for everyone else.
+ * Either setting switches a caller to perturbed tables and neither switches one back: a caller
+ * who could ask both ways could compare a noisy answer with the suppressed one.
+ */
+export function statsProtection (a: Actor, municipalities: string[] | undefined, cellKeyRoles: readonly Role[] = []): StatsProtection {
+  if (statsExact(a, municipalities)) return 'none'
+  if (a.protection === 'perturbed' || a.roles.some((r) => cellKeyRoles.includes(r))) return 'perturbed'
+  return 'suppressed'
 }

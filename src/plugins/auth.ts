@@ -30,8 +30,8 @@ declare module 'fastify' {
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    payload: { sub: string, roles: Role[], municipalities?: string[] }
-    user: { sub: string, roles: Role[], municipalities?: string[], iat: number, exp: number }
+    payload: { sub: string, roles: Role[], municipalities?: string[], protection?: 'suppressed' | 'perturbed' }
+    user: { sub: string, roles: Role[], municipalities?: string[], protection?: 'suppressed' | 'perturbed', iat: number, exp: number }
   }
 }
 
@@ -39,6 +39,8 @@ export const ClaimsSchema = Type.Object({
   sub: Type.String({ minLength: 1, maxLength: 200 }),
   roles: Type.Array(Type.Union(ROLES.map((r) => Type.Literal(r))), { minItems: 1, maxItems: ROLES.length }),
   municipalities: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9]{4}$' }), { maxItems: 300 })),
+  // An API client's statistics protection (src/domain/access.ts statsProtection), set by the token route.
+  protection: Type.Optional(Type.Union([Type.Literal('suppressed'), Type.Literal('perturbed')])),
   iat: Type.Optional(Type.Number()),
   exp: Type.Number()
 })
@@ -124,7 +126,7 @@ export default fp<AuthPluginOptions>(async (app, opts) => {
       throw denied(request, code.includes('EXPIRED') ? 'expired' : 'invalid')
     }
     if (!claimsValid.Check(claims)) throw denied(request, 'claims')
-    request.actor = { sub: claims.sub, roles: claims.roles, municipalities: claims.municipalities ?? [] }
+    request.actor = { sub: claims.sub, roles: claims.roles, municipalities: claims.municipalities ?? [], ...(claims.protection ? { protection: claims.protection } : {}) }
   }
 
   app.decorate('authenticate', async (request: FastifyRequest) => authenticate(request))

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import type { Role } from '../domain/access.js'
 import { createSnapshot, type StatsSnapshot } from '../domain/stats/columns.js'
 import { recordSnapshot, type RecordSnapshot } from '../stats/snapshot.js'
 
@@ -10,12 +11,15 @@ declare module 'fastify' {
       /** Keeps the store in step with the database. */
       feed: RecordSnapshot
       threshold: number
+      /** Roles whose protected tables use the cell key method (CELL_KEY_ROLES). */
+      cellKeyRoles: readonly Role[]
     }
   }
 }
 
 export interface StatsPluginOptions {
   suppressionThreshold: number
+  cellKeyRoles?: readonly Role[]
   /** How often the store follows the database in the background (ms). */
   refreshEveryMs?: number
 }
@@ -46,5 +50,5 @@ export default fp<StatsPluginOptions>(async (app, opts) => {
   })
 
   app.onRecordsChanged(() => feed.markStale())
-  app.decorate('stats', { store, feed, threshold: opts.suppressionThreshold })
+  app.decorate('stats', { store, feed, threshold: opts.suppressionThreshold, cellKeyRoles: opts.cellKeyRoles ?? [] })
 }, { name: 'stats', dependencies: ['database'] })

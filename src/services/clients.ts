@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Issue } from '../domain/types.js'
 import type { AuditRepository } from '../db/audit-repository.js'
-import type { ApiClient, ClientRole, ClientsRepository } from '../db/clients-repository.js'
+import type { ApiClient, ClientProtection, ClientRole, ClientsRepository } from '../db/clients-repository.js'
 import type { Db } from '../db/client.js'
 import type { Caller } from './cases.js'
 import { hashSecret, newSecret, verifyNothing, verifySecret } from './secrets.js'
@@ -17,13 +17,15 @@ export interface ClientDeps {
   clients: ClientsRepository
   audit: AuditRepository
   /** Signs an access token with the service's key (app.jwt.sign). */
-  sign: (claims: { sub: string, roles: ClientRole[], municipalities: string[] }, expiresInSeconds: number) => string
+  sign: (claims: { sub: string, roles: ClientRole[], municipalities: string[], protection: ClientProtection }, expiresInSeconds: number) => string
 }
 
 export interface NewClient {
   name: string
   role: ClientRole
   municipalities: string[]
+  /** Statistics protection for its tokens: ≤4 suppression unless `perturbed` (cell key method). */
+  protection?: ClientProtection
 }
 
 /** Where a token request came from, for the audit log. */
@@ -47,8 +49,8 @@ export const tokenSubject = (clientId: string) => `client:${clientId}`
 
 export function clientService (deps: ClientDeps) {
   const { db, clients, audit } = deps
-  const adminEntry = (caller: Caller, action: string, c: Pick<ApiClient, 'clientId' | 'role' | 'municipalities'>) =>
-    ({ subject: caller.actor.sub, action, requestId: caller.requestId, detail: { clientId: c.clientId, role: c.role, municipalities: c.municipalities } })
+  const adminEntry = (caller: Caller, action: string, c: Pick<ApiClient, 'clientId' | 'role' | 'municipalities' | 'protection'>) =>
+    ({ subject: caller.actor.sub, action, requestId: caller.requestId, detail: { clientId: c.clientId, role: c.role, municipalities: c.municipalities, protection: c.protection } })
 
   async function denied (clientId: string, reason: DenialReason, ctx: RequestContext): Promise<TokenOutcome> {
     await audit.append(db, { subject: tokenSubject(clientId), action: 'token.denied', requestId: ctx.requestId, detail: { clientId, reason, ip: ctx.ip } })
@@ -64,7 +66,9 @@ export function clientService (deps: ClientDeps) {
       const secret = newSecret()
       const secretHash = await hashSecret(secret)
       const client = await db.transaction(async (tx) => {
-        const c = await clients.insert(tx, { clientId: newClientId(), name: input.name.trim(), role: input.role, municipalities, createdBy: caller.actor.sub }, secretHash)
+        const c = await clients.insert(tx, {
+          clientId: newClientId(), name: input.name.trim(), role: input.role, municipalities, createdBy: caller.actor.sub, protection: input.protection ?? 'suppressed'
+        }, secretHash)
         await audit.append(tx, adminEntry(caller, 'client.create', c))
         return c
       })
@@ -111,7 +115,8 @@ export function clientService (deps: ClientDeps) {
       if (!found) return denied(clientId, 'unknown_client', ctx)
       if (found.revokedAt) return denied(clientId, 'revoked', ctx)
       if (!valid) return denied(clientId, 'wrong_secret', ctx)
-      const accessToken = deps.sign({ sub: tokenSubject(clientId), roles: [found.role], municipalities: found.municipalities }, TOKEN_LIFETIME_SECONDS)
+      // The protection travels in the token, so that statistics need no lookup per request.
+      const accessToken = deps.sign({ sub: tokenSubject(clientId), roles: [found.role], municipalities: found.municipalities, protection: found.protection }, TOKEN_LIFETIME_SECONDS)
       await audit.append(db, { subject: tokenSubject(clientId), action: 'token.issue', requestId: ctx.requestId, detail: { clientId, role: found.role, ip: ctx.ip } })
       return { kind: 'issued', accessToken, expiresIn: TOKEN_LIFETIME_SECONDS }
     },

@@ -25,6 +25,8 @@ export interface StatsQuestion {
   filter: StatsFilter
   params: { problem?: string }
   exact: boolean
+  /** How a table that is not exact is protected (access.ts statsProtection); ≤4 suppression when absent. */
+  protection?: 'suppressed' | 'perturbed'
   lang: Lang
 }
 
@@ -41,12 +43,15 @@ export function statsService (deps: StatsDeps) {
         cache.clear()
         cachedSeq = lastSeq
       }
-      const key = JSON.stringify([q.table, q.filter, q.params, q.exact, q.lang])
+      const protection = q.exact ? 'none' : q.protection ?? 'suppressed'
+      const key = JSON.stringify([q.table, q.filter, q.params, protection, q.lang])
       const hit = cache.get(key)
       if (hit) return hit
-      const exact = computeTable(q.table, deps.store, q.filter, q.params)
+      // Key sums cost a second pass over the selection; only the cell key method reads them.
+      const exact = computeTable(q.table, deps.store, q.filter, q.params, { keys: protection === 'perturbed' })
       const published = await protect(exact, {
         exact: q.exact,
+        protection: protection === 'perturbed' ? 'perturbed' : 'suppressed',
         threshold: deps.threshold,
         filters: { ...q.filter, ...q.params },
         lang: q.lang,

@@ -14,7 +14,8 @@ import { sql } from 'drizzle-orm'
 // With PGlite one transaction runs at a time, commit order is sequence order and no window is needed.
 
 export interface RecordStore {
-  upsert: (id: number, record: SuxRecord) => void
+  /** `key` is the record's stored cell key, which a replacement keeps. */
+  upsert: (id: number, record: SuxRecord, key: number) => void
   remove: (id: number) => void
 }
 
@@ -58,7 +59,7 @@ export function recordSnapshot (opts: SnapshotOptions) {
   function apply (changes: ChangedRecord[]) {
     for (const c of changes) {
       if (erased.has(c.id) || (versions.get(c.id) ?? -1) >= c.seq) continue
-      store.upsert(c.id, c.record)
+      store.upsert(c.id, c.record, c.key)
       versions.set(c.id, c.seq)
       if (c.seq > maxSeq) maxSeq = c.seq
     }

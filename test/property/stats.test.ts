@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import t from 'tap'
 import { validateRecord } from '../../src/domain/record.js'
-import { createSnapshot } from '../../src/domain/stats/columns.js'
+import { createSnapshot, keyOfId } from '../../src/domain/stats/columns.js'
 import type { StatsFilter } from '../../src/domain/stats/filter.js'
 import { protect } from '../../src/domain/stats/protect.js'
 import { computeTable } from '../../src/domain/stats/tables.js'
@@ -206,7 +206,7 @@ t.test('protected tables from random records never show 1–4, nor a share or va
 t.test('a store that records are replaced in and erased from answers as one built afresh', async (t) => {
   await holds(t, 'upsert and remove', fc.asyncProperty(recordSet(60), recordSet(60), fc.array(fc.nat(80), { maxLength: 40 }), async (first, second, erase) => {
     const store = createSnapshot(first)
-    for (const s of second) store.upsert(s.id, s.record)
+    for (const s of second) store.upsert(s.id, s.record, keyOfId(s.id))
     for (const id of erase) store.remove(id)
     const final = new Map(first.map((s) => [s.id, s.record]))
     for (const s of second) final.set(s.id, s.record)

@@ -6,6 +6,27 @@ import type { CellRef, ExactCountCell, ExactRow, ExactValueCell, Relation } from
 export const count = (column: string, n: number, denominator: number | null = null): ExactCountCell =>
   ({ kind: 'count', column, count: n, denominator })
 
+/**
+ * A count with the key sums of its records and its denominator's (cell key method), when they were
+ * computed: `keys` absent leaves the cell exactly as `count` makes it.
+ */
+export function keyedCount (column: string, n: number, denominator: number | null, keys?: { sum: number, denominator?: number } | null): ExactCountCell {
+  const cell = count(column, n, denominator)
+  if (keys === undefined || keys === null) return cell
+  cell.keySum = keys.sum
+  if (denominator !== null && keys.denominator !== undefined) cell.denominatorKeySum = keys.denominator
+  return cell
+}
+
+/** Key sums add modulo 2^32, as the kernels keep them. */
+export const addKeys = (a: number, b: number): number => (a + b) >>> 0
+
+export function sumKeys (sums: ArrayLike<number>): number {
+  let total = 0
+  for (let i = 0; i < sums.length; i++) total = (total + sums[i]) >>> 0
+  return total
+}
+
 export const value = (column: string, v: number | null, n: number): ExactValueCell =>
   ({ kind: 'value', column, value: n === 0 ? null : v, n })
 
@@ -61,12 +82,20 @@ export function summarise (
  * Rows of a cross-tabulation whose shares are of the row: `counts[r * columns.length + k]`, with
  * the row's number of records as its total.
  */
-export function shareRows (rows: readonly string[], columns: readonly string[], counts: ArrayLike<number>, totals: ArrayLike<number>): ExactRow[] {
-  return rows.map((key, r) => ({
-    key,
-    cells: columns.map((col, k) => count(col, counts[r * columns.length + k], totals[r])),
-    total: totals[r]
-  }))
+export function shareRows (
+  rows: readonly string[], columns: readonly string[], counts: ArrayLike<number>, totals: ArrayLike<number>,
+  keys?: { counts: ArrayLike<number>, totals: ArrayLike<number> }
+): ExactRow[] {
+  return rows.map((key, r) => {
+    const i = (k: number): number => r * columns.length + k
+    const row: ExactRow = {
+      key,
+      cells: columns.map((col, k) => keyedCount(col, counts[i(k)], totals[r], keys && { sum: keys.counts[i(k)], denominator: keys.totals[r] })),
+      total: totals[r]
+    }
+    if (keys) row.totalKeySum = keys.totals[r]
+    return row
+  })
 }
 
 /** Each row's cells add up to its total: true where one row holds one category per record. */

@@ -8,7 +8,7 @@ import { NO_DURATION } from './kernels.js'
 
 // A columnar, in-memory copy of every record, for statistics at national scale (SPEC §3): one typed
 // array per field, codes as small integers, problems and manual methods as bitmasks. A record is
-// 32 bytes here (plus its id in a map) instead of a few hundred as an object, and a table is a
+// 34 bytes here (plus its id in a map) instead of a few hundred as an object, and a table is a
 // pass over integers. Records are kept by id so that a replacement or an erasure applies at once
 // (the change feed in src/stats/snapshot.ts calls upsert/remove); a removed record's slot is
 // reused by the next insert.
@@ -71,6 +71,8 @@ export interface Columns {
   methods: Uint32Array
   /** Slot → method indices ≥ 32, for the few records that name rare free-text methods. */
   methodsOverflow: Map<number, Uint16Array>
+  /** The record's random key in [0, 2^31), stored with it in the database (cell key method, ptable.ts). */
+  cellKey: Uint32Array
 }
 
 export interface StatsSnapshot {
@@ -81,7 +83,8 @@ export interface StatsSnapshot {
   readonly methodNames: readonly string[]
   /** Bounds over every duration and year ever stored (never shrink), to size histograms. */
   readonly bounds: { minDuration: number, maxDuration: number, minYear: number, maxYear: number }
-  upsert: (id: number, record: SuxRecord) => void
+  /** `key` is the record's stored cell key (cases.cell_key); a replacement keeps its key. */
+  upsert: (id: number, record: SuxRecord, key: number) => void
   remove: (id: number) => void
   has: (id: number) => boolean
 }
@@ -102,7 +105,8 @@ function allocate (capacity: number, end: number, from?: Columns): Columns {
     closure: new Uint16Array(capacity),
     duration: new Int32Array(capacity),
     methods: new Uint32Array(capacity),
-    methodsOverflow: from?.methodsOverflow ?? new Map()
+    methodsOverflow: from?.methodsOverflow ?? new Map(),
+    cellKey: new Uint32Array(capacity)
   }
   if (from !== undefined) {
     for (const key of Object.keys(c) as Array<keyof Columns>) {
@@ -127,7 +131,18 @@ export function methodsOf (r: SuxRecord): string[] {
 
 const code = (index: Map<string, number>, value: string | null): number => (value === null ? NONE : index.get(value) ?? NONE)
 
-export function createSnapshot (records: Iterable<{ id: number, record: SuxRecord }> = [], initialCapacity = 1024): StatsSnapshot {
+/**
+ * A key for a record that has none stored (a store built in memory by tests, examples and
+ * benchmarks): a fixed mix of its id, spread over [0, 2^31). The service always passes the key the
+ * database drew; this one is deterministic so that such stores are reproducible.
+ */
+export function keyOfId (id: number): number {
+  let h = Math.imul(id ^ 0x9e3779b9, 0x85ebca6b)
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
+  return (h ^ (h >>> 16)) >>> 1
+}
+
+export function createSnapshot (records: Iterable<{ id: number, record: SuxRecord, key?: number }> = [], initialCapacity = 1024): StatsSnapshot {
   let cols = allocate(Math.max(16, initialCapacity), 0)
   const slotOf = new Map<number, number>()
   const free: number[] = []
@@ -154,8 +169,9 @@ export function createSnapshot (records: Iterable<{ id: number, record: SuxRecor
     return cols.end++
   }
 
-  function write (s: number, r: SuxRecord): void {
+  function write (s: number, r: SuxRecord, key: number): void {
     const c = cols
+    c.cellKey[s] = key
     c.municipality[s] = dictionary(municipalities, municipalityIndex, r.municipality)
     c.day[s] = dayNumber(r.closingDate)
     const year = Number(r.closingDate.slice(0, 4))
@@ -193,13 +209,14 @@ export function createSnapshot (records: Iterable<{ id: number, record: SuxRecor
     if (year > bounds.maxYear) bounds.maxYear = year
   }
 
-  function upsert (id: number, record: SuxRecord): void {
+  function upsert (id: number, record: SuxRecord, key: number): void {
+    if (!Number.isInteger(key) || key < 0 || key >= 2 ** 31) throw new RangeError(`cell key out of range for record ${id}`)
     let s = slotOf.get(id)
     if (s === undefined) {
       s = takeSlot()
       slotOf.set(id, s)
     }
-    write(s, record)
+    write(s, record, key)
   }
 
   function remove (id: number): void {
@@ -211,7 +228,7 @@ export function createSnapshot (records: Iterable<{ id: number, record: SuxRecor
     free.push(s)
   }
 
-  for (const { id, record } of records) upsert(id, record)
+  for (const { id, record, key } of records) upsert(id, record, key ?? keyOfId(id))
 
   return {
     get columns () { return cols },

@@ -12,6 +12,11 @@ export interface TableInput {
   columns: Columns
   selection: Uint32Array
   params: TableParams
+  /**
+   * The records' keys (columns.cellKey) when the table is for the cell key method: each count then
+   * carries the key sum of its records. Null otherwise, and no key is read.
+   */
+  keys: Uint32Array | null
 }
 
 /** Thrown when a table is asked for without a parameter it needs (the route validates first). */

@@ -135,3 +135,90 @@ export function methodBits (sel: Uint32Array, methods: Uint32Array, closure: Uin
   }
   return withAny
 }
+
+// Key sums for the cell key method (cellkey.ts): the same passes as above, adding each record's
+// key instead of 1. They run only when a perturbed table is asked for, so the counting loops above
+// stay as they were. Sums are kept in Uint32Arrays, where an addition wraps modulo 2^32: a cell
+// key needs the sum modulo 2^31 only, which 2^32 preserves, so the sums are exact for any number
+// of records (a Float64Array would be exact only up to 2^53, about four million keys).
+
+/** keys summed into sums[(row[s] − rowOffset) · columns + column[s]], as crossCount counts. */
+export function crossKeySum (sel: Uint32Array, row: Key, rowOffset: number, rows: number, column: Key, columns: number, keys: Uint32Array): Uint32Array {
+  const sums = new Uint32Array(rows * columns)
+  for (let i = 0; i < sel.length; i++) {
+    const s = sel[i]
+    const r = row[s] - rowOffset
+    const k = column[s]
+    if (r >= 0 && r < rows && k < columns) sums[r * columns + k] += keys[s]
+  }
+  return sums
+}
+
+/** keys summed by key[s], as countBy counts. */
+export function keySumBy (sel: Uint32Array, key: Key, size: number, keys: Uint32Array): Uint32Array {
+  const sums = new Uint32Array(size)
+  for (let i = 0; i < sel.length; i++) {
+    const s = sel[i]
+    sums[key[s]] += keys[s]
+  }
+  return sums
+}
+
+/** The key sum of the whole selection (mod 2^32). */
+export function keySumAll (sel: Uint32Array, keys: Uint32Array): number {
+  let sum = 0
+  for (let i = 0; i < sel.length; i++) sum = (sum + keys[sel[i]]) >>> 0
+  return sum
+}
+
+/** maskHistogram with key sums; problemCounts turns it into key sums per problem as it does counts. */
+export function maskKeyHistogram (sel: Uint32Array, problems: Uint16Array, by: Uint16Array | null, groups: number, masks: number, keys: Uint32Array): Uint32Array {
+  const hist = new Uint32Array(groups * masks)
+  if (by === null) {
+    for (let i = 0; i < sel.length; i++) {
+      const s = sel[i]
+      hist[problems[s]] += keys[s]
+    }
+  } else {
+    for (let i = 0; i < sel.length; i++) {
+      const s = sel[i]
+      hist[by[s] * masks + problems[s]] += keys[s]
+    }
+  }
+  return hist
+}
+
+/** Per group (key[s], or each problem when key is null), the key sum of the records with a duration. */
+export function durationKeySums (sel: Uint32Array, duration: Int32Array, key: Key | null, problems: Uint16Array, keys: Uint32Array, sums: Uint32Array): void {
+  for (let i = 0; i < sel.length; i++) {
+    const s = sel[i]
+    if (duration[s] === NO_DURATION) continue
+    if (key !== null) {
+      sums[key[s]] += keys[s]
+    } else {
+      for (let m = problems[s]; m !== 0; m &= m - 1) sums[31 - Math.clz32(m & -m)] += keys[s]
+    }
+  }
+}
+
+/** methodBits with key sums; returns the key sum of the records with any bit. */
+export function methodKeyBits (
+  sel: Uint32Array, methods: Uint32Array, closure: Uint16Array, goal: number, keys: Uint32Array, cases: Uint32Array, met: Uint32Array
+): number {
+  let withAny = 0
+  for (let i = 0; i < sel.length; i++) {
+    const s = sel[i]
+    let m = methods[s]
+    if (m === 0) continue
+    const k = keys[s]
+    withAny = (withAny + k) >>> 0
+    const hit = closure[s] === goal
+    while (m !== 0) {
+      const bit = 31 - Math.clz32(m & -m)
+      cases[bit] += k
+      if (hit) met[bit] += k
+      m &= m - 1
+    }
+  }
+  return withAny
+}

@@ -1,7 +1,7 @@
 import { GOALS_MET, type Columns } from './columns.js'
-import { count } from './cells.js'
+import { keyedCount } from './cells.js'
 import type { TableInput } from './context.js'
-import { methodBits } from './kernels.js'
+import { keySumAll, methodBits, methodKeyBits } from './kernels.js'
 import type { ExactTable } from './types.js'
 
 // Manual methods: a record may name several, so these counts are multi-response and do not add up
@@ -14,27 +14,41 @@ export interface MethodCounts {
   goalsMet: Uint32Array
   /** Records with at least one manual method. */
   withAny: number
+  /** The same as key sums, when the keys were given (cell key method). */
+  keys?: { cases: Uint32Array, goalsMet: Uint32Array, withAny: number }
 }
 
-export function countMethods (c: Columns, names: number, slots: Uint32Array): MethodCounts {
+export function countMethods (c: Columns, names: number, slots: Uint32Array, keys: Uint32Array | null = null): MethodCounts {
   const cases = new Uint32Array(Math.max(names, 32))
   const goalsMet = new Uint32Array(cases.length)
   let withAny = methodBits(slots, c.methods, c.closure, GOALS_MET, cases, goalsMet)
+  const keyed = keys && { cases: new Uint32Array(cases.length), goalsMet: new Uint32Array(cases.length), withAny: 0 }
+  if (keys && keyed) keyed.withAny = methodKeyBits(slots, c.methods, c.closure, GOALS_MET, keys, keyed.cases, keyed.goalsMet)
   if (c.methodsOverflow.size > 0) {
     // Rare free-text names beyond the bitmask: mark the selection once rather than look up every row.
     const selected = new Uint8Array(c.end)
     for (let i = 0; i < slots.length; i++) selected[slots[i]] = 1
     for (const [s, extra] of c.methodsOverflow) {
       if (selected[s] === 0) continue
-      if (c.methods[s] === 0) withAny++
+      const key = keys ? keys[s] : 0
+      if (c.methods[s] === 0) {
+        withAny++
+        if (keyed) keyed.withAny = (keyed.withAny + key) >>> 0
+      }
       const met = c.closure[s] === GOALS_MET
       for (const k of extra) {
         cases[k]++
         if (met) goalsMet[k]++
+        if (keyed) {
+          keyed.cases[k] += key
+          if (met) keyed.goalsMet[k] += key
+        }
       }
     }
   }
-  return { cases: cases.subarray(0, names), goalsMet: goalsMet.subarray(0, names), withAny }
+  const counts: MethodCounts = { cases: cases.subarray(0, names), goalsMet: goalsMet.subarray(0, names), withAny }
+  if (keyed) counts.keys = { cases: keyed.cases.subarray(0, names), goalsMet: keyed.goalsMet.subarray(0, names), withAny: keyed.withAny }
+  return counts
 }
 
 const collator = new Intl.Collator('sv')
@@ -46,9 +60,9 @@ export function methodsWithCases (names: readonly string[], cases: Uint32Array, 
   return found.sort((a, b) => collator.compare(names[a], names[b]))
 }
 
-export function manualMethods ({ snapshot, columns: c, selection }: TableInput): ExactTable {
+export function manualMethods ({ snapshot, columns: c, selection, keys }: TableInput): ExactTable {
   const names = snapshot.methodNames
-  const { cases, withAny } = countMethods(c, names.length, selection)
+  const { cases, withAny, keys: keySums } = countMethods(c, names.length, selection, keys)
   return {
     table: 'manual-methods',
     population: selection.length,
@@ -58,10 +72,11 @@ export function manualMethods ({ snapshot, columns: c, selection }: TableInput):
     rows: methodsWithCases(names, cases, 1).map((k) => ({
       key: names[k],
       keyKind: 'manual_method' as const,
-      cells: [count('cases', cases[k], withAny)],
+      cells: [keyedCount('cases', cases[k], withAny, keySums && { sum: keySums.cases[k], denominator: keySums.withAny })],
       total: null
     })),
     relations: [],
-    notes: ['Shares are of the cases with a manual method; a case may use several, so the rows add up to more.']
+    notes: ['Shares are of the cases with a manual method; a case may use several, so the rows add up to more.'],
+    ...(keys ? { populationKeySum: keySumAll(selection, keys) } : {})
   }
 }

@@ -37,7 +37,8 @@ export const SECONDARY_DISPLAY = '..'
 export const VALUE_DISPLAY = '–'
 export const primaryDisplay = (threshold: number): string => `≤${threshold - 1}`
 
-const REASONS = {
+/** Why a table is withheld whole, in the caller's language (perturbed tables use the first). */
+export const REASONS = {
   population: {
     sv: (t: number) => `Tabellen visas inte: färre än ${t} ärenden matchar urvalet.`,
     en: (t: number) => `Table withheld: fewer than ${t} records match the filters.`
@@ -108,12 +109,17 @@ function rowMembers (g: Grid, r: number): number[] {
  * The published form of `table`: exact when `suppression` is null (`protection: 'none'`),
  * otherwise protected by it.
  */
-export function present (table: ExactTable, suppression: Suppression | null, opts: PresentOptions): PublishedTable {
-  const head = {
+/** What every published form of a table starts with: its name, the filters asked, labelled columns. */
+export function tableHead (table: ExactTable, opts: PresentOptions): Pick<PublishedTable, 'table' | 'filters' | 'columns'> {
+  return {
     table: table.table,
     filters: opts.filters,
     columns: table.columns.map((key) => ({ key, label: opts.label(table.columnKind, key) }))
   }
+}
+
+export function present (table: ExactTable, suppression: Suppression | null, opts: PresentOptions): PublishedTable {
+  const head = tableHead(table, opts)
   const notes = table.notes ? { notes: table.notes } : {}
   const label = (row: ExactRow): string => opts.label(row.keyKind ?? table.rowKind, row.key)
   if (suppression === null) {

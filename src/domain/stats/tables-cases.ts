@@ -1,7 +1,7 @@
 import { CLOSURE_CODES, GENDER_CODES, GOALS_MET, GROUP_CODES, PREVIOUSLY_KNOWN_CODES, type Columns } from './columns.js'
-import { columnRelation, count, ref, rowRelation, rowTotalRelations, shareRows, value } from './cells.js'
+import { addKeys, columnRelation, keyedCount, ref, rowRelation, rowTotalRelations, shareRows, sumKeys, value } from './cells.js'
 import type { TableInput } from './context.js'
-import { countBy, crossCount, keyStats } from './kernels.js'
+import { countBy, crossCount, crossKeySum, keySumAll, keySumBy, keyStats } from './kernels.js'
 import type { ExactRow, ExactTable } from './types.js'
 
 // Tables with one category per record along the rows (SPEC §3): overview (Tabell 1),
@@ -33,14 +33,19 @@ function statsBy (c: Columns, selection: Uint32Array, key: Uint16Array, size: nu
   return st
 }
 
-interface Summary { n: number, genders: number[], ageSum: number, ageMin: number, ageMax: number, durationSum: number, durationN: number }
+interface Summary {
+  n: number, genders: number[], ageSum: number, ageMin: number, ageMax: number, durationSum: number, durationN: number
+  /** Key sums of the records and of each gender (cell key method only). */
+  keys?: { n: number, genders: number[] }
+}
 
 function overviewRow (key: string, a: Summary): ExactRow {
+  const k = a.keys
   return {
     key,
     cells: [
-      count('cases', a.n),
-      ...GENDER_CODES.map((g, k) => count(g, a.genders[k], a.n)),
+      keyedCount('cases', a.n, null, k && { sum: k.n }),
+      ...GENDER_CODES.map((g, i) => keyedCount(g, a.genders[i], a.n, k && { sum: k.genders[i], denominator: k.n })),
       value('meanAge', a.ageSum / a.n, a.n),
       value('minAge', a.ageMin, a.n),
       value('maxAge', a.ageMax, a.n),
@@ -51,12 +56,17 @@ function overviewRow (key: string, a: Summary): ExactRow {
   }
 }
 
-export function overview ({ snapshot, columns: c, selection }: TableInput): ExactTable {
+export function overview (input: TableInput): ExactTable {
+  const { snapshot, columns: c, selection } = input
   const G = GENDER_CODES.length
   const size = snapshot.municipalities.length
   const byGender = crossCount(selection, c.municipality, 0, size, c.gender, G)
   const st = statsBy(c, selection, c.municipality, size)
   const present = presentMunicipalities(snapshot.municipalities, st.n)
+  const keys = input.keys && {
+    n: keySumBy(selection, c.municipality, size, input.keys),
+    genders: crossKeySum(selection, c.municipality, 0, size, c.gender, G, input.keys)
+  }
   const summaries: Summary[] = present.map((m) => ({
     n: st.n[m],
     genders: GENDER_CODES.map((_, g) => byGender[m * G + g]),
@@ -64,9 +74,10 @@ export function overview ({ snapshot, columns: c, selection }: TableInput): Exac
     ageMin: st.ageMin[m],
     ageMax: st.ageMax[m],
     durationSum: st.durationSum[m],
-    durationN: st.durationN[m]
+    durationN: st.durationN[m],
+    ...(keys ? { keys: { n: keys.n[m], genders: GENDER_CODES.map((_, g) => keys.genders[m * G + g]) } } : {})
   }))
-  const all = summaries.reduce((a, b) => ({
+  const all: Summary = summaries.reduce((a, b): Summary => ({
     n: a.n + b.n,
     genders: a.genders.map((x, g) => x + b.genders[g]),
     ageSum: a.ageSum + b.ageSum,
@@ -75,58 +86,85 @@ export function overview ({ snapshot, columns: c, selection }: TableInput): Exac
     durationSum: a.durationSum + b.durationSum,
     durationN: a.durationN + b.durationN
   }), { n: 0, genders: GENDER_CODES.map(() => 0), ageSum: 0, ageMin: 255, ageMax: 0, durationSum: 0, durationN: 0 })
-  const keys = present.map((m) => snapshot.municipalities[m])
+  if (keys) {
+    all.keys = {
+      n: sumKeys(present.map((m) => keys.n[m])),
+      genders: GENDER_CODES.map((_, g) => sumKeys(present.map((m) => keys.genders[m * G + g])))
+    }
+  }
+  const rowKeys = present.map((m) => snapshot.municipalities[m])
   return {
     table: 'overview',
     population: selection.length,
     rowKind: 'municipality',
     columnKind: 'mixed',
     columns: OVERVIEW_COLUMNS,
-    rows: [...summaries.map((a, i) => overviewRow(keys[i], a)), overviewRow(ALL, all)],
+    rows: [...summaries.map((a, i) => overviewRow(rowKeys[i], a)), overviewRow(ALL, all)],
     relations: [
-      ...[...keys, ALL].map((r) => rowRelation(r, GENDER_CODES, ref(r, 'cases'))),
-      ...OVERVIEW_COUNTS.map((col) => columnRelation(keys, col, ref(ALL, col))),
+      ...[...rowKeys, ALL].map((r) => rowRelation(r, GENDER_CODES, ref(r, 'cases'))),
+      ...OVERVIEW_COUNTS.map((col) => columnRelation(rowKeys, col, ref(ALL, col))),
       columnRelation([ALL], 'cases', 'population')
-    ]
+    ],
+    ...(all.keys ? { populationKeySum: all.keys.n } : {})
   }
 }
 
-export function interventionGroups ({ snapshot, columns: c, selection }: TableInput): ExactTable {
+/** The present municipalities' rows of a municipality × group matrix, then the `all` row; sums wrap as key sums do. */
+function withAllRow (present: number[], matrix: Uint32Array, G: number): number[] {
+  const rows = present.flatMap((m) => [...matrix.subarray(m * G, (m + 1) * G)])
+  rows.push(...Array.from({ length: G }, (_, g) => present.reduce((a, m) => addKeys(a, matrix[m * G + g]), 0)))
+  return rows
+}
+
+export function interventionGroups ({ snapshot, columns: c, selection, keys }: TableInput): ExactTable {
   const G = GROUP_CODES.length
   const size = snapshot.municipalities.length
   const counts = crossCount(selection, c.municipality, 0, size, c.group, G)
   const totals = countBy(selection, c.municipality, size)
   const present = presentMunicipalities(snapshot.municipalities, totals)
-  const keys = present.map((m) => snapshot.municipalities[m])
-  const rowKeys = [...keys, ALL]
-  const matrix = present.flatMap((m) => [...counts.subarray(m * G, (m + 1) * G)])
-  matrix.push(...GROUP_CODES.map((_, g) => present.reduce((a, m) => a + counts[m * G + g], 0)))
+  const names = present.map((m) => snapshot.municipalities[m])
+  const rowKeys = [...names, ALL]
+  let keySums: { counts: number[], totals: number[] } | undefined
+  if (keys) {
+    const totalKeys = keySumBy(selection, c.municipality, size, keys)
+    keySums = {
+      counts: withAllRow(present, crossKeySum(selection, c.municipality, 0, size, c.group, G, keys), G),
+      totals: [...present.map((m) => totalKeys[m]), keySumAll(selection, keys)]
+    }
+  }
   return {
     table: 'intervention-groups',
     population: selection.length,
     rowKind: 'municipality',
     columnKind: 'intervention_group',
     columns: [...GROUP_CODES],
-    rows: shareRows(rowKeys, GROUP_CODES, matrix, [...present.map((m) => totals[m]), selection.length]),
+    rows: shareRows(rowKeys, GROUP_CODES, withAllRow(present, counts, G), [...present.map((m) => totals[m]), selection.length], keySums),
     relations: [
       ...rowTotalRelations(rowKeys, GROUP_CODES),
-      ...[...GROUP_CODES, 'total'].map((col) => columnRelation(keys, col, ref(ALL, col))),
+      ...[...GROUP_CODES, 'total'].map((col) => columnRelation(names, col, ref(ALL, col))),
       columnRelation([ALL], 'total', 'population')
-    ]
+    ],
+    ...(keySums ? { populationKeySum: keySums.totals[keySums.totals.length - 1] } : {})
   }
 }
 
-export function previouslyKnown ({ columns: c, selection }: TableInput): ExactTable {
+export function previouslyKnown ({ columns: c, selection, keys }: TableInput): ExactTable {
   const K = PREVIOUSLY_KNOWN_CODES.length
   const st = statsBy(c, selection, c.previouslyKnown, K)
+  const keySums = keys && keySumBy(selection, c.previouslyKnown, K, keys)
+  const population = keys && keySumAll(selection, keys)
   const total = (a: Iterable<number>): number => {
     let t = 0
     for (const x of a) t += x
     return t
   }
-  const row = (key: string, rows: number, ageSum: number, durationSum: number, durationN: number): ExactRow => ({
+  const row = (key: string, rows: number, ageSum: number, durationSum: number, durationN: number, keySum?: number | null): ExactRow => ({
     key,
-    cells: [count('n', rows), value('meanDurationDays', durationSum / durationN, durationN), value('meanAge', ageSum / rows, rows)],
+    cells: [
+      keyedCount('n', rows, null, keySum == null ? undefined : { sum: keySum }),
+      value('meanDurationDays', durationSum / durationN, durationN),
+      value('meanAge', ageSum / rows, rows)
+    ],
     total: null
   })
   return {
@@ -136,35 +174,43 @@ export function previouslyKnown ({ columns: c, selection }: TableInput): ExactTa
     columnKind: 'measure',
     columns: ['n', 'meanDurationDays', 'meanAge'],
     rows: [
-      ...PREVIOUSLY_KNOWN_CODES.map((key, k) => row(key, st.n[k], st.ageSum[k], st.durationSum[k], st.durationN[k])),
-      row(ALL, selection.length, total(st.ageSum), total(st.durationSum), total(st.durationN))
+      ...PREVIOUSLY_KNOWN_CODES.map((key, k) => row(key, st.n[k], st.ageSum[k], st.durationSum[k], st.durationN[k], keySums?.[k])),
+      row(ALL, selection.length, total(st.ageSum), total(st.durationSum), total(st.durationN), population)
     ],
-    relations: [columnRelation(PREVIOUSLY_KNOWN_CODES, 'n', ref(ALL, 'n')), columnRelation([ALL], 'n', 'population')]
+    relations: [columnRelation(PREVIOUSLY_KNOWN_CODES, 'n', ref(ALL, 'n')), columnRelation([ALL], 'n', 'population')],
+    ...(population !== null ? { populationKeySum: population } : {})
   }
 }
 
-export function trends ({ snapshot, columns: c, selection }: TableInput): ExactTable {
+export function trends ({ snapshot, columns: c, selection, keys }: TableInput): ExactTable {
   const { minYear, maxYear } = snapshot.bounds
   const years = Math.max(0, maxYear - minYear + 1)
   const G = GROUP_CODES.length
+  const C = CLOSURE_CODES.length
   const byGroup = crossCount(selection, c.year, minYear, years, c.group, G)
-  const byClosure = crossCount(selection, c.year, minYear, years, c.closure, CLOSURE_CODES.length)
+  const byClosure = crossCount(selection, c.year, minYear, years, c.closure, C)
+  const keySums = keys && {
+    byGroup: crossKeySum(selection, c.year, minYear, years, c.group, G, keys),
+    byClosure: crossKeySum(selection, c.year, minYear, years, c.closure, C, keys)
+  }
   const rows: ExactRow[] = []
   for (let y = 0; y < years; y++) {
     let cases = 0
     for (let g = 0; g < G; g++) cases += byGroup[y * G + g]
     if (cases === 0) continue
+    // Every record has an intervention group, so a year's records are the union of its groups'.
+    const k = keySums && { cases: sumKeys(keySums.byGroup.subarray(y * G, (y + 1) * G)), met: keySums.byClosure[y * C + GOALS_MET] }
     rows.push({
       key: String(minYear + y),
       cells: [
-        count('cases', cases),
-        count('goalsMet', byClosure[y * CLOSURE_CODES.length + GOALS_MET], cases),
-        ...GROUP_CODES.map((g, k) => count(g, byGroup[y * G + k], cases))
+        keyedCount('cases', cases, null, k && { sum: k.cases }),
+        keyedCount('goalsMet', byClosure[y * C + GOALS_MET], cases, k && { sum: k.met, denominator: k.cases }),
+        ...GROUP_CODES.map((g, i) => keyedCount(g, byGroup[y * G + i], cases, k && keySums && { sum: keySums.byGroup[y * G + i], denominator: k.cases }))
       ],
       total: null
     })
   }
-  const keys = rows.map((r) => r.key)
+  const yearKeys = rows.map((r) => r.key)
   return {
     table: 'trends',
     population: selection.length,
@@ -173,8 +219,9 @@ export function trends ({ snapshot, columns: c, selection }: TableInput): ExactT
     columns: ['cases', 'goalsMet', ...GROUP_CODES],
     rows,
     relations: [
-      ...keys.map((y) => rowRelation(y, GROUP_CODES, ref(y, 'cases'))),
-      columnRelation(keys, 'cases', 'population')
-    ]
+      ...yearKeys.map((y) => rowRelation(y, GROUP_CODES, ref(y, 'cases'))),
+      columnRelation(yearKeys, 'cases', 'population')
+    ],
+    ...(keys ? { populationKeySum: keySumAll(selection, keys) } : {})
   }
 }

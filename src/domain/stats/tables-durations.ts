@@ -1,7 +1,7 @@
 import { GROUP_CODES, PROBLEM_CODES } from './columns.js'
-import { count, summarise, value, type DurationSummary } from './cells.js'
+import { keyedCount, summarise, value, type DurationSummary } from './cells.js'
 import type { TableInput } from './context.js'
-import { durationHistogram } from './kernels.js'
+import { durationHistogram, durationKeySums, keySumAll } from './kernels.js'
 import type { ExactRow, ExactTable } from './types.js'
 
 // How long interventions lasted (Diagram 8, 9, Bilaga 3 X.2): closingDate − startDate in days over
@@ -10,10 +10,10 @@ import type { ExactRow, ExactTable } from './types.js'
 
 const COLUMNS = ['n', 'mean', 'median', 'min', 'max']
 
-function row (key: string, d: DurationSummary): ExactRow {
+function row (key: string, d: DurationSummary, keySum?: number): ExactRow {
   return {
     key,
-    cells: [count('n', d.n), value('mean', d.mean, d.n), value('median', d.median, d.n), value('min', d.min, d.n), value('max', d.max, d.n)],
+    cells: [keyedCount('n', d.n, null, keySum === undefined ? undefined : { sum: keySum }), value('mean', d.mean, d.n), value('median', d.median, d.n), value('min', d.min, d.n), value('max', d.max, d.n)],
     total: null
   }
 }
@@ -25,8 +25,15 @@ function durations (input: TableInput, codes: readonly string[], byProblem: bool
   const G = codes.length
   const h = { counts: new Uint32Array(G * width), sum: new Float64Array(G), n: new Uint32Array(G) }
   durationHistogram(selection, c.duration, byProblem ? null : c.group, c.problems, minDuration, width, h.counts, h.sum, h.n)
-  return codes.map((key, g) => row(key, summarise(h, g, width, minDuration)))
+  let keySums: Uint32Array | undefined
+  if (input.keys) {
+    keySums = new Uint32Array(G)
+    durationKeySums(selection, c.duration, byProblem ? null : c.group, c.problems, input.keys, keySums)
+  }
+  return codes.map((key, g) => row(key, summarise(h, g, width, minDuration), keySums?.[g]))
 }
+
+const populationKeys = ({ selection, keys }: TableInput) => (keys ? { populationKeySum: keySumAll(selection, keys) } : {})
 
 export function durationsByProblem (input: TableInput): ExactTable {
   return {
@@ -37,7 +44,8 @@ export function durationsByProblem (input: TableInput): ExactTable {
     columns: COLUMNS,
     rows: durations(input, PROBLEM_CODES, true),
     relations: [],
-    notes: ['Records that never started have no duration; a record with several problems is in several rows.']
+    notes: ['Records that never started have no duration; a record with several problems is in several rows.'],
+    ...populationKeys(input)
   }
 }
 
@@ -50,6 +58,7 @@ export function durationsByIntervention (input: TableInput): ExactTable {
     columns: COLUMNS,
     rows: durations(input, GROUP_CODES, false),
     relations: [],
-    notes: ['Records that never started have no duration.']
+    notes: ['Records that never started have no duration.'],
+    ...populationKeys(input)
   }
 }

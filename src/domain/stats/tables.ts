@@ -33,12 +33,18 @@ const TABLES: Record<TableName, (input: TableInput) => ExactTable> = {
   trends
 }
 
+export interface ComputeOptions {
+  /** Also the key sum of every count, for the cell key method (costs a second pass over the selection). */
+  keys?: boolean
+}
+
 /** The selected slots can be reused for several tables with the same filter. */
-export function computeTableFor (name: TableName, snapshot: StatsSnapshot, selection: Uint32Array, params: TableParams = {}): ExactTable {
-  return TABLES[name]({ snapshot, columns: snapshot.columns, selection, params })
+export function computeTableFor (name: TableName, snapshot: StatsSnapshot, selection: Uint32Array, params: TableParams = {}, opts: ComputeOptions = {}): ExactTable {
+  const columns = snapshot.columns
+  return TABLES[name]({ snapshot, columns, selection, params, keys: opts.keys === true ? columns.cellKey : null })
 }
 
 /** Throws TableParamError when `outcomes` lacks a known `params.problem`, RangeError for a malformed date. */
-export function computeTable (name: TableName, snapshot: StatsSnapshot, filter: StatsFilter = {}, params: TableParams = {}): ExactTable {
-  return computeTableFor(name, snapshot, select(snapshot, filter), params)
+export function computeTable (name: TableName, snapshot: StatsSnapshot, filter: StatsFilter = {}, params: TableParams = {}, opts: ComputeOptions = {}): ExactTable {
+  return computeTableFor(name, snapshot, select(snapshot, filter), params, opts)
 }

@@ -20,6 +20,12 @@ export interface ExactCountCell {
   column: string
   count: number
   denominator: number | null
+  /**
+   * Only when computed for the cell key method: the sum of the counted records' keys modulo 2^32
+   * (a record counted twice, as a mention, adds its key twice), and the same for the denominator.
+   */
+  keySum?: number
+  denominatorKeySum?: number
 }
 
 /** A mean, median, minimum, maximum or ratio, computed from `n` records (null when n is 0). */
@@ -28,6 +34,8 @@ export interface ExactValueCell {
   column: string
   value: number | null
   n: number
+  /** A ratio of two count columns of the same row, which a perturbed table recomputes from their published counts. */
+  ratio?: { numerator: string, denominator: string }
 }
 
 export type ExactCell = ExactCountCell | ExactValueCell
@@ -39,6 +47,8 @@ export interface ExactRow {
   cells: ExactCell[]
   /** The number of records in the row, where the table publishes it. */
   total: number | null
+  /** Only for the cell key method: the key sum of the row's records. */
+  totalKeySum?: number
 }
 
 export interface ExactTable {
@@ -57,6 +67,8 @@ export interface ExactTable {
    */
   relations: Relation[]
   notes?: string[]
+  /** Only for the cell key method: the key sum of the records that matched the filters. */
+  populationKeySum?: number
 }
 
 export interface CellRef { row: string, column: string | 'total' }
@@ -67,7 +79,11 @@ export interface Relation {
   whole: CellRef | 'population'
 }
 
-export type Protection = 'none' | 'suppressed'
+/**
+ * `none`: exact; `suppressed`: small counts withheld (SPEC §3, the default); `perturbed`: every
+ * count with the cell key method's noise (ptable.ts, cellkey.ts).
+ */
+export type Protection = 'none' | 'suppressed' | 'perturbed'
 
 export interface PublishedCell {
   column: string

@@ -13,14 +13,26 @@ const ClientIdParams = Type.Object({
   clientId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'The client id given at creation', examples: ['c_3q2-9xYbT0aKfW1L'] })
 })
 
+const Protection = Type.Union([Type.Literal('suppressed'), Type.Literal('perturbed')], {
+  default: 'suppressed',
+  description: 'How its statistics are protected: `suppressed` (≤4, the default) or `perturbed` (the cell key method: every count with a small fixed noise; README "Cell key method"). Carried in its tokens; CELL_KEY_ROLES can also switch a role to `perturbed`.'
+})
+
 const NewClientBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: 'Who the client is, for people (e.g. "Treserva Hudiksvall")' }),
   role: Type.Union([Type.Literal('integration'), Type.Literal('dashboard')], { description: 'The role its tokens carry' }),
   municipalities: Type.Array(Type.String({ pattern: '^[0-9]{4}$' }), {
     maxItems: 300,
     description: 'Municipality codes its tokens act for; at least one for an integration'
-  })
-}, { additionalProperties: false, examples: [{ name: 'Treserva Hudiksvall', role: 'integration', municipalities: ['2184'] }] })
+  }),
+  protection: Type.Optional(Protection)
+}, {
+  additionalProperties: false,
+  examples: [
+    { name: 'Treserva Hudiksvall', role: 'integration', municipalities: ['2184'] },
+    { name: 'Länets dashboard', role: 'dashboard', municipalities: [], protection: 'perturbed' }
+  ]
+})
 
 const Credentials = Type.Object({
   clientId: Type.String(),
@@ -37,7 +49,8 @@ const ClientView = Type.Object({
   createdAt: Timestamp,
   createdBy: Type.String(),
   secretRotatedAt: Type.Union([Timestamp, Type.Null()]),
-  revokedAt: Type.Union([Timestamp, Type.Null()], { description: 'Set once revoked; a revoked client gets no token' })
+  revokedAt: Type.Union([Timestamp, Type.Null()], { description: 'Set once revoked; a revoked client gets no token' }),
+  protection: Protection
 })
 
 export default async function adminClientRoutes (fastify: FastifyInstance) {

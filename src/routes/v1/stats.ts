@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { canReadStats, statsExact } from '../../domain/access.js'
+import { canReadStats, statsProtection } from '../../domain/access.js'
 import { TABLE_NAMES, type TableName } from '../../domain/stats/types.js'
 import { HttpProblem, problemRef } from '../../http/problem.js'
 import { MEDIA_TYPES, negotiate, offeredList } from '../../reports/negotiate.js'
@@ -25,7 +25,9 @@ export const StatsTableSchema = Type.Object({
   table: Type.String(),
   filters: Type.Record(Type.String(), Type.Unknown()),
   population: Nullable(Type.Integer({ description: 'Records matching the filters (null when withheld)' })),
-  protection: Type.Union([Type.Literal('none'), Type.Literal('suppressed')]),
+  protection: Type.Union([Type.Literal('none'), Type.Literal('suppressed'), Type.Literal('perturbed')], {
+    description: '`none`: exact; `suppressed`: small counts withheld (the default); `perturbed`: the cell key method, every count with a small fixed noise'
+  }),
   withheld: Type.Optional(Type.Literal(true)),
   reason: Type.Optional(Type.String()),
   columns: Type.Array(Type.Object({ key: Type.String(), label: Type.String() })),
@@ -59,7 +61,10 @@ export default async function statsRoutes (fastify: FastifyInstance) {
         'Rows and columns are fixed per table; a share carries its 95 % Wilson interval. Regional analysts, and municipal leads',
         'asking about their own municipalities only, get exact tables (`protection: "none"`); every other caller gets protected',
         'tables: counts of 1–4 shown as "≤4", further counts withheld ("..") so none can be recovered from totals, shares and',
-        'values from fewer than 5 records withheld ("–"), and the whole table withheld below 5 records. `outcomes` needs exactly',
+        'values from fewer than 5 records withheld ("–"), and the whole table withheld below 5 records. Callers chosen for the cell key',
+        'method (CELL_KEY_ROLES, or an API client set to `perturbed`) get `protection: "perturbed"` instead: every count with a small',
+        'fixed noise (at most ±2, variance 1; the same records always give the same answer), counts of 1–4 still shown as "≤4", shares',
+        'from the published counts, nothing else withheld (README "Cell key method"). `outcomes` needs exactly',
         'one `problem`. `Accept: text/csv` gives the table flat, one line per cell; the XLSX type (or `format=xlsx`) an Excel',
         'workbook with a row per table row. Labels follow Accept-Language.'
       ].join(' '),
@@ -95,7 +100,8 @@ export default async function statsRoutes (fastify: FastifyInstance) {
     }
     const filter = Object.fromEntries(Object.entries({ year, from, to, ...rest }).filter(([, v]) => v !== undefined))
     const lang = langOf(request)
-    const published = await service.table({ table, filter, params, exact: statsExact(request.actor, rest.municipality), lang })
+    const protection = statsProtection(request.actor, rest.municipality, app.stats.cellKeyRoles)
+    const published = await service.table({ table, filter, params, exact: protection === 'none', protection: protection === 'perturbed' ? 'perturbed' : 'suppressed', lang })
     reply.header('cache-control', 'private, max-age=0').header('content-language', lang).header('vary', 'Accept, Accept-Language, Authorization')
     if (format === 'csv') {
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `inline; filename="${table}.csv"`).send(tableCsv(published))

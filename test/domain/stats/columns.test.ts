@@ -1,5 +1,5 @@
 import t from 'tap'
-import { NONE, NO_DURATION, PROBLEM_CODES, createSnapshot, dayNumber, methodsOf } from '../../../src/domain/stats/columns.js'
+import { NONE, NO_DURATION, PROBLEM_CODES, createSnapshot, dayNumber, keyOfId, methodsOf } from '../../../src/domain/stats/columns.js'
 import { computeTable } from '../../../src/domain/stats/tables.js'
 import { TEN, cd, counts, record } from './fixtures.js'
 
@@ -32,7 +32,7 @@ t.test('the methods a record counts under are normalised, with crisis support ti
 
 t.test('upsert of a known id replaces the record in place', async (t) => {
   const s = createSnapshot(TEN)
-  s.upsert(1, record({ municipality: '2121', caseRef: 'A1' }))
+  s.upsert(1, record({ municipality: '2121', caseRef: 'A1' }), 7)
   t.equal(s.size, 10)
   t.equal(s.columns.end, 10, 'no new slot')
   t.same(counts(computeTable('overview', s)), { 2121: [3, 2, 1, 0], 2182: [3, 2, 1, 0], 2184: [4, 1, 2, 1], all: [10, 5, 4, 1] })
@@ -54,7 +54,7 @@ t.test('remove makes a record vanish from every table at once', async (t) => {
 t.test('a removed record\'s slot is reused by the next new id', async (t) => {
   const s = createSnapshot(TEN)
   s.remove(5)
-  s.upsert(11, record({ caseRef: 'NEW', municipality: '0114' }))
+  s.upsert(11, record({ caseRef: 'NEW', municipality: '0114' }), 11)
   t.equal(s.columns.end, 10, 'the freed slot was taken')
   t.equal(s.size, 10)
   t.equal(s.municipalities[s.columns.municipality[4]], '0114')
@@ -63,7 +63,7 @@ t.test('a removed record\'s slot is reused by the next new id', async (t) => {
 
 t.test('capacity doubles and keeps every record', async (t) => {
   const s = createSnapshot([], 16)
-  for (let id = 1; id <= 40; id++) s.upsert(id, record({ ageAtReferral: id % 21, closingDate: `20${10 + (id % 12)}-05-05`, startDate: '2009-05-05' }))
+  for (let id = 1; id <= 40; id++) s.upsert(id, record({ ageAtReferral: id % 21, closingDate: `20${10 + (id % 12)}-05-05`, startDate: '2009-05-05' }), 1000 + id)
   t.equal(s.columns.live.length, 64)
   t.equal(s.size, 40)
   const tr = computeTable('trends', s)
@@ -71,6 +71,26 @@ t.test('capacity doubles and keeps every record', async (t) => {
   t.same(cd(tr, '2010', 'cases'), [3, null], 'ids 12, 24, 36')
   t.equal(s.bounds.minYear, 2010)
   t.equal(s.bounds.maxYear, 2021)
+  t.same([...s.columns.cellKey.subarray(0, 40)], Array.from({ length: 40 }, (_, i) => 1001 + i), 'the keys survive the copies')
+})
+
+t.test('a record keeps the key it was given; a replacement takes the key passed with it', async (t) => {
+  const s = createSnapshot([{ id: 1, record: record({ caseRef: 'K1' }), key: 123_456 }, { id: 2, record: record({ caseRef: 'K2' }) }])
+  t.equal(s.columns.cellKey[0], 123_456)
+  t.equal(s.columns.cellKey[1], keyOfId(2), 'a record built in memory without a key gets one derived from its id')
+  s.upsert(1, record({ caseRef: 'K1', gender: 'boy' }), 123_456)
+  t.equal(s.columns.cellKey[0], 123_456)
+  t.throws(() => s.upsert(3, record(), 2 ** 31), RangeError, 'a key outside [0, 2^31) is refused')
+  t.throws(() => s.upsert(3, record(), -1), RangeError)
+  t.notOk(s.has(3), 'and nothing is stored')
+})
+
+t.test('keys derived from ids spread over [0, 2^31)', async (t) => {
+  const keys = Array.from({ length: 10_000 }, (_, i) => keyOfId(i + 1))
+  t.ok(keys.every((k) => Number.isInteger(k) && k >= 0 && k < 2 ** 31))
+  t.equal(new Set(keys).size, keys.length, 'no two ids of the first 10,000 share a key')
+  const mean = keys.reduce((a, b) => a + b, 0) / keys.length / 2 ** 31
+  t.ok(Math.abs(mean - 0.5) < 0.02, `mean ${mean.toFixed(3)} near ½`)
 })
 
 t.test('rare free-text methods beyond the bitmask are still counted, and forgotten on removal', async (t) => {

@@ -6,7 +6,7 @@ import { type AddressInfo, createServer } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { parse } from 'csv-parse/sync'
 import iconv from 'iconv-lite'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { auth, build, TODAY } from '../helper.js'
 
 // The isu command as a user runs it: a child process, offline (validate) and against a server
@@ -101,7 +101,7 @@ t.test('validate: a custom profile file, and usage errors with exit 2', async (t
   t.match(missing.stderr, /ENOENT/)
 })
 
-async function serve (t: Parameters<Parameters<typeof t.test>[1]>[0]): Promise<{ app: FastifyInstance, url: string, id: string, secret: string }> {
+async function serve (t: Test): Promise<{ app: FastifyInstance, url: string, id: string, secret: string }> {
   const app = await build(t)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const res = await app.inject({

@@ -115,7 +115,7 @@ function layers (measure: Measure, axisTitle: string, lang: Lang) {
     { mark: { type: 'bar' as const, height: { band: 0.86 } }, encoding: { x: { ...x('x'), axis: measure === 'share' ? percentAxis(lang) : { format: 'd', tickCount: 5 } } } },
     { transform: [{ filter: 'datum.lo != null' }], mark: { type: 'rule' as const, strokeWidth: 1 }, encoding: { x: x('lo'), x2: { field: 'hi' }, color: { value: '#3a3a3a' } } },
     { transform: [{ filter: 'datum.label != null' }], mark: { type: 'text' as const, align: 'left' as const, baseline: 'middle' as const, dx: 4, fontSize: 9.5 }, encoding: { x: x('labelAt'), text: { field: 'label' }, color: ink } },
-    { transform: [{ filter: 'datum.marker != null' }], mark: { type: 'point' as const, shape: 'diamond', filled: false, size: 46, strokeWidth: 1.5 }, encoding: { x: { datum: 0 } } },
+    { transform: [{ filter: 'datum.marker != null' }], mark: { type: 'point' as const, shape: 'diamond', filled: false, size: 46, strokeWidth: 1.5 }, encoding: { x: { datum: 0 }, color: { value: '#3a3a3a' } } },
     { transform: [{ filter: 'datum.marker != null' }], mark: { type: 'text' as const, align: 'left' as const, baseline: 'middle' as const, dx: 7, fontSize: 9.5, fontWeight: 'bold' as const }, encoding: { x: { datum: 0 }, text: { field: 'marker' }, color: ink } }
   ]
 }

@@ -155,7 +155,7 @@ t.test('bad requests get problem+json', async (t) => {
   t.match(badFormat.json().errors[0].path, /format/)
   const unacceptable = await get('/v1/reports/annual?year=2020', { ...analyst, accept: 'application/json' })
   t.equal(unacceptable.statusCode, 406)
-  t.match(unacceptable.json().detail, /text\/html, application\/pdf/)
+  t.match(unacceptable.json().detail, /Rapporten finns som text\/html, application\/pdf/)
   const unknownParam = await get('/v1/reports/annual?year=2020&caseRef=X')
   t.equal(unknownParam.statusCode, 400, 'no case reference, nor any other unknown parameter')
 

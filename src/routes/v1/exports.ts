@@ -7,7 +7,7 @@ import { HttpProblem, problemRef } from '../../http/problem.js'
 import { loggableError } from '../../plugins/errors.js'
 import { MEDIA_TYPES, negotiate, offeredList } from '../../reports/negotiate.js'
 import { exportService } from '../../services/exports.js'
-import { callerOf } from './respond.js'
+import { callerOf, langOf } from './respond.js'
 import { assertOnePeriod, filterProperties } from './schemas.js'
 
 // GET /v1/exports/cases: pseudonymised microdata for regional analysts, streamed as CSV or XLSX.
@@ -63,12 +63,16 @@ export default async function exportRoutes (fastify: FastifyInstance) {
     const { format: asked, pseudonymise, year, from, to, ...rest } = request.query
     assertOnePeriod(request.query)
     const format = asked ?? negotiate(request.headers.accept, FORMATS)
-    if (format === null) throw new HttpProblem(406, `The export is available as ${offeredList(FORMATS)} (or ?format=csv|xlsx)`)
+    if (format === null) {
+      throw new HttpProblem(406, langOf(request) === 'sv'
+        ? `Uttaget finns som ${offeredList(FORMATS)} (eller ?format=csv|xlsx)`
+        : `The export is available as ${offeredList(FORMATS)} (or ?format=csv|xlsx)`)
+    }
     const period = year === undefined ? { from, to } : { from: `${year}-01-01`, to: `${year}-12-31` }
     const filter = Object.fromEntries(Object.entries({ ...rest, ...period }).filter(([, v]) => v !== undefined))
     const askedFilters = Object.fromEntries(Object.entries({ year, from, to, ...rest }).filter(([, v]) => v !== undefined)) as Record<string, string | number | string[]>
     const stream = await service.start({ caller: callerOf(request), filter, asked: askedFilters, format, pseudonymise })
-    if (stream === 'forbidden') throw new HttpProblem(403, 'Only regional analysts export records')
+    if (stream === 'forbidden') throw new HttpProblem(403, langOf(request) === 'sv' ? 'Bara regionala analytiker får ta ut poster' : 'Only regional analysts export records')
     const stamp = new Date().toISOString().slice(0, 10)
     return reply
       .type(format === 'csv' ? 'text/csv; charset=utf-8' : MEDIA_TYPES.xlsx)

@@ -101,7 +101,11 @@ export default async function reportRoutes (fastify: FastifyInstance, opts: Repo
     const q = request.query
     const lang = q.lang ?? langOf(request)
     const format = q.format ?? negotiate(request.headers.accept, FORMATS)
-    if (format === null) throw new HttpProblem(406, `The report is available as ${offeredList(FORMATS)} (or ?format=html|pdf|xlsx)`)
+    if (format === null) {
+      throw new HttpProblem(406, lang === 'sv'
+        ? `Rapporten finns som ${offeredList(FORMATS)} (eller ?format=html|pdf|xlsx)`
+        : `The report is available as ${offeredList(FORMATS)} (or ?format=html|pdf|xlsx)`)
+    }
     if (format === 'pdf' && !pdf.available()) {
       throw new HttpProblem(503, lang === 'sv'
         ? 'PDF kan inte skapas: Chromium är inte installerat på servern. Hämta rapporten som HTML eller XLSX.'

@@ -59,7 +59,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(statsPlugin, { suppressionThreshold: opts.config.suppressionThreshold, cellKeyRoles: opts.config.cellKeyRoles })
   await fastify.register(authPlugin, { secret: opts.config.jwtSecret, issuer: opts.config.jwtIssuer, oidcIssuers: opts.config.oidcIssuers })
   await fastify.register(integrationPlugin, { today: opts.today })
-  await fastify.register(importsPlugin, { today: opts.today })
+  await fastify.register(importsPlugin, { today: opts.today, maxFileBytes: opts.config.importMaxBytes })
   await fastify.register(swaggerPlugin)
   // After swagger, so that /metrics is documented; before the routes, so that its hooks time them.
   await fastify.register(metricsPlugin, { token: opts.config.metricsToken ?? null })

@@ -25,7 +25,8 @@ const EnvSchema = Type.Object({
   RATE_LIMIT_TOKEN_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
   RETENTION_YEARS: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
   CELL_KEY_ROLES: Type.Optional(Type.String()),
-  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 }))
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
+  IMPORT_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024, default: 20 * 1024 * 1024 })
 })
 type Env = Static<typeof EnvSchema>
 
@@ -55,6 +56,8 @@ export interface Config {
   cellKeyRoles?: Role[]
   /** The reverse proxies whose X-Forwarded-For is believed (addresses, CIDRs, `loopback`); none when absent. */
   trustProxy?: string | null
+  /** The largest file POST /v1/imports accepts; 20 MB when absent. */
+  importMaxBytes?: number
 }
 
 /** TRUST_PROXY: a list of proxy addresses; `true` would let any client choose its address. */
@@ -125,6 +128,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: { statsPerMinute: e.RATE_LIMIT_STATS_PER_MINUTE, tokenPerMinute: e.RATE_LIMIT_TOKEN_PER_MINUTE },
     retentionYears: e.RETENTION_YEARS,
     cellKeyRoles: parseCellKeyRoles(e.CELL_KEY_ROLES),
-    trustProxy: parseTrustProxy(e.TRUST_PROXY)
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    importMaxBytes: e.IMPORT_MAX_BYTES
   }
 }

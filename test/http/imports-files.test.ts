@@ -93,6 +93,15 @@ t.test('a 50 MB file is refused with 413 before it is read, and one over the lim
   t.equal(await jobCount(app), 0)
 })
 
+t.test('IMPORT_MAX_BYTES sets the limit', async (t) => {
+  const app = await build(t, { importMaxBytes: 1024 * 1024 })
+  const csv = genericCsv(Array.from({ length: 6000 }, (_, i) => record2021({ caseRef: `L-${i}` })))
+  t.ok(csv.length > 1024 * 1024)
+  const res = await upload(app, integration, { file: csv, profile: 'generic' })
+  t.equal(res.statusCode, 413)
+  t.match(res.json().detail, /större än 1 MB/)
+})
+
 t.test('over a socket, a 50 MB upload is answered 413 after its headers, not after its body', async (t) => {
   const app = await build(t)
   await app.listen({ port: 0, host: '127.0.0.1' })

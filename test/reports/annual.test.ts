@@ -199,3 +199,24 @@ t.test('without Chromium, PDF is a 503 problem, not a crash', async (t) => {
   const html = await server.inject({ method: 'GET', url: '/no-chromium/reports/annual?year=2020', headers: auth(server, ANALYST) })
   t.equal(html.statusCode, 200, 'HTML still works')
 })
+
+t.test('the trend runs over every year up to the report\'s, and a new record shows in the next report', async (t) => {
+  const server = await build(t)
+  const headers = auth(server, { sub: 'int', roles: ['integration'], municipalities: ['2184'] })
+  for (let i = 0; i < 6; i++) {
+    await server.inject({ method: 'POST', url: '/v1/cases', headers, payload: record2021({ caseRef: `Y21-${i}`, closureReason: i < 4 ? 'goals_met' : 'other', closureComment: i < 4 ? null : 'flytt' }) })
+    await server.inject({ method: 'POST', url: '/v1/cases', headers, payload: record2021({ caseRef: `Y20-${i}`, formVersion: '2020', background: null, problems: ['family_relationship'], interventions: ['traditional_family_treatment'], manualMethods: [], referralDate: '2020-01-10', startDate: '2020-01-20', closingDate: '2020-10-01' }) })
+  }
+  const analyst = auth(server, ANALYST)
+  const y2021 = (await server.inject({ method: 'GET', url: '/v1/reports/annual?year=2021', headers: analyst })).body
+  t.equal(count(htmlCell(y2021, 'county', '2020', 'cases')), 6)
+  t.equal(count(htmlCell(y2021, 'county', '2021', 'cases')), 6)
+  t.equal(pct(htmlCell(y2021, 'county', '2021', 'goalsMet')), '67 %')
+  const y2020 = (await server.inject({ method: 'GET', url: '/v1/reports/annual?year=2020', headers: analyst })).body
+  t.equal(htmlCell(y2020, 'county', '2021', 'cases'), null, 'a report does not look past its year')
+  t.equal(count(htmlCell(y2020, 'county', 'all', 'cases')), 6)
+
+  await server.inject({ method: 'POST', url: '/v1/cases', headers, payload: record2021({ caseRef: 'Y20-new', formVersion: '2020', background: null, problems: ['family_relationship'], interventions: ['traditional_family_treatment'], manualMethods: [], referralDate: '2020-01-10', startDate: '2020-01-20', closingDate: '2020-11-01' }) })
+  const after = (await server.inject({ method: 'GET', url: '/v1/reports/annual?year=2020', headers: analyst })).body
+  t.equal(count(htmlCell(after, 'county', 'all', 'cases')), 7, 'the rendered report is not served from before the write')
+})

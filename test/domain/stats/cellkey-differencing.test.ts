@@ -39,7 +39,7 @@ interface Tally { attempts: number, revealed: number, expected: number }
 
 async function published (store: ReturnType<typeof createSnapshot>, name: TableName, filter: StatsFilter, protection: 'perturbed' | 'suppressed') {
   const exact = computeTable(name, store, filter, {}, { keys: protection === 'perturbed' })
-  const p = await protect(exact, { exact: false, protection, threshold: T, filters: filter, label })
+  const p = await protect(exact, { exact: false, protection, threshold: T, filters: { ...filter }, label })
   return { truth: exactCounts(exact), shown: publishedCounts(p) }
 }
 

@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { createSnapshot } from '../../../src/domain/stats/columns.js'
 import type { StatsFilter } from '../../../src/domain/stats/filter.js'
 import { computeTable } from '../../../src/domain/stats/tables.js'
@@ -28,7 +28,7 @@ function counts (table: ExactTable): Map<string, Sums> {
 
 const PARAMS = { problem: 'family_relationship' }
 
-function check (t: Tap.Test, name: TableName, set: KeyedRecord[], filter: StatsFilter): number {
+function check (t: Test, name: TableName, set: KeyedRecord[], filter: StatsFilter): number {
   const full = counts(computeTable(name, createSnapshot(set), filter, PARAMS, { keys: true }))
   const expected = new Map<string, number>([...full.keys()].map((k) => [k, 0]))
   const vanished = new Set<string>()

@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { createSnapshot } from '../../../src/domain/stats/columns.js'
 import type { StatsFilter } from '../../../src/domain/stats/filter.js'
 import { protect } from '../../../src/domain/stats/protect.js'
@@ -17,11 +17,11 @@ const T = 5
 
 async function perturbed (store: ReturnType<typeof createSnapshot>, name: TableName, filter: StatsFilter = {}, lang: 'sv' | 'en' = 'en') {
   const exact = computeTable(name, store, filter, PARAMS, { keys: true })
-  const published = await protect(exact, { exact: false, protection: 'perturbed', threshold: T, filters: filter, lang, label })
+  const published = await protect(exact, { exact: false, protection: 'perturbed', threshold: T, filters: { ...filter }, lang, label })
   return { exact, published }
 }
 
-function checkTable (t: Tap.Test, exact: ExactTable, p: PublishedTable, noise: number[]): void {
+function checkTable (t: Test, exact: ExactTable, p: PublishedTable, noise: number[]): void {
   const name = exact.table
   t.equal(p.protection, 'perturbed')
   t.ok(p.notes?.some((n) => n.includes('±2') && n.includes('variance 1')), `${name}: the note names D and V`)

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import t from 'tap'
-import { auth, build, queryRows, record2020, record2021 } from '../helper.js'
+import { openDatabase } from '../../src/db/client.js'
+import { auth, build, queryRows, record2020, record2021, SERVER_URL, testDatabase } from '../helper.js'
 
 // Audit completeness: every write, every read of a record (one and listed, found or not), every
 // token issued and every refused access by address is in the append-only log, without free
@@ -85,19 +86,32 @@ t.test('the application\'s connection can neither change nor remove audit rows',
   t.same(rows, [{ subject: 'alice', action: 'case.create' }], 'the row is as written')
 })
 
-t.test('as a separate role with INSERT and SELECT only, the log cannot be changed even with its trigger off', async (t) => {
+/** The grants of README "Security and privacy", for a role `isu_app` in database `isu`. */
+export function applicationRoleGrants (role: string, database: string): string[] {
+  return [
+    `GRANT CONNECT, CREATE ON DATABASE "${database}" TO ${role}`,
+    `GRANT USAGE ON SCHEMA public TO ${role}`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`,
+    `REVOKE UPDATE, DELETE ON audit_log, case_erasures FROM ${role}`,
+    `GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${role}`,
+    `GRANT USAGE, CREATE ON SCHEMA drizzle TO ${role}`,
+    `GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA drizzle TO ${role}`
+  ]
+}
+
+t.test('as the application role of the README, records are written but the log cannot be changed, even with its trigger off', async (t) => {
   const app = await build(t)
   const db = app.database.db
   // Roles belong to the whole server: a unique name, dropped at the end.
   const role = `isu_app_${randomUUID().replaceAll('-', '').slice(0, 12)}`
-  await db.execute(sql.raw(`create role ${role} nologin`))
+  const [{ name }] = await queryRows<{ name: string }>(app, sql`select current_database() as name`)
+  await db.execute(sql.raw(`create role ${role} login`))
   t.teardown(async () => {
     await db.execute(sql.raw(`alter table audit_log enable trigger audit_log_append_only`)).catch(() => {})
     await db.execute(sql.raw(`drop owned by ${role}`)).catch(() => {})
     await db.execute(sql.raw(`drop role if exists ${role}`)).catch(() => {})
   })
-  await db.execute(sql.raw(`grant select, insert on audit_log to ${role}`))
-  await db.execute(sql.raw(`grant usage on sequence audit_log_id_seq to ${role}`))
+  for (const grant of applicationRoleGrants(role, name)) await db.execute(sql.raw(grant))
   await db.execute(sql.raw(`insert into audit_log (subject, action) values ('owner', 'test.seed')`))
   // The owner can switch the trigger off; the application's role must not be able to profit from that.
   await db.execute(sql.raw(`alter table audit_log disable trigger audit_log_append_only`))
@@ -108,8 +122,35 @@ t.test('as a separate role with INSERT and SELECT only, the log cannot be change
   t.equal(await asApp(`insert into audit_log (subject, action) values ('app', 'test.insert')`), null, 'the role appends')
   t.equal(await asApp(`update audit_log set subject = 'mallory'`), '42501', 'UPDATE: permission denied')
   t.equal(await asApp(`delete from audit_log`), '42501', 'DELETE: permission denied')
+  t.equal(await asApp(`truncate audit_log`), '42501', 'TRUNCATE: permission denied')
   t.equal(await asApp(`alter table audit_log disable trigger audit_log_no_truncate`), '42501', 'the trigger is not the role\'s to switch off')
+  t.equal(await asApp(`delete from case_erasures`), '42501', 'tombstones stay too')
+  t.equal(await asApp(`update cases set comment = null`), null, 'records are the role\'s to write')
   await db.execute(sql.raw(`alter table audit_log enable trigger audit_log_append_only`))
   const rows = await queryRows<{ subject: string }>(app, sql`select subject from audit_log order by id`)
   t.same(rows.map((r) => r.subject), ['owner', 'app'])
+})
+
+t.test('the application role can start the service: the start-up migration check passes', { skip: SERVER_URL ? false : 'needs a PostgreSQL server to log in as another role' }, async (t) => {
+  const { database, drop, url } = await testDatabase()
+  t.teardown(async () => {
+    await database.close()
+    await drop()
+  })
+  await database.migrate()
+  const role = `isu_app_${randomUUID().replaceAll('-', '').slice(0, 12)}`
+  const owner = database.db
+  await owner.execute(sql.raw(`create role ${role} login password 'test-only'`))
+  t.teardown(async () => {
+    await owner.execute(sql.raw(`drop owned by ${role}`)).catch(() => {})
+    await owner.execute(sql.raw(`drop role if exists ${role}`)).catch(() => {})
+  })
+  const target = new URL(url as string)
+  for (const grant of applicationRoleGrants(role, target.pathname.slice(1))) await owner.execute(sql.raw(grant))
+  target.username = role
+  target.password = 'test-only'
+  const asApp = openDatabase({ url: target.toString(), poolSize: 1 })
+  await t.resolves(asApp.migrate(), 'migrate() with nothing to apply')
+  t.equal(await refusal(() => asApp.db.execute(sql`update audit_log set subject = 'mallory'`)), '42501')
+  await asApp.close()
 })

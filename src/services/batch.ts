@@ -16,6 +16,8 @@ export const BATCH_MAX_ITEMS = 5000
 const CHUNK_SIZE = 1000
 /** Deadlock and serialisation failures: the chunk is tried once more before its items fail. */
 const RETRYABLE = new Set(['40P01', '40001'])
+/** A key inserted by another writer since the chunk looked: tried again, expecting such races. */
+const UNIQUE_VIOLATION = '23505'
 
 export type BatchStatus = 'created' | 'updated' | 'unchanged' | 'failed'
 
@@ -93,8 +95,11 @@ export function batchService (deps: BatchDeps) {
   const { db, bulk, audit } = deps
   const chunkSize = deps.chunkSize ?? CHUNK_SIZE
 
-  /** One chunk in one transaction; the outcomes count only once it has committed. */
-  async function writeChunk (caller: Caller, chunk: Candidate[]): Promise<Outcome[]> {
+  /**
+   * One chunk in one transaction; the outcomes count only once it has committed. New records are
+   * inserted plainly unless `raced` (the chunk failed on a key another writer inserted meanwhile).
+   */
+  async function writeChunk (caller: Caller, chunk: Candidate[], raced = false): Promise<Outcome[]> {
     const subject = caller.actor.sub
     return db.transaction(async (tx) => {
       const outcomes: Outcome[] = []
@@ -116,12 +121,12 @@ export function batchService (deps: BatchDeps) {
 
       await bulk.keyLookups(tx)
       const absent = classify(chunk, await bulk.findExisting(tx, chunk.map((c) => c.record)))
-      const inserted = await bulk.insertNew(tx, absent, subject)
+      const inserted = await bulk.insertNew(tx, absent, subject, raced)
       // Taken by another writer between our look and our insert: now visible, so treat as stored.
       if (inserted.length < absent.length) {
         const insertedKeys = new Set(inserted.map(keyOf))
-        const raced = absent.filter((c) => !insertedKeys.has(c.key))
-        const left = classify(raced, await bulk.findExisting(tx, raced.map((c) => c.record)))
+        const taken = absent.filter((c) => !insertedKeys.has(c.key))
+        const left = classify(taken, await bulk.findExisting(tx, taken.map((c) => c.record)))
         if (left.length > 0) throw new Error('records vanished during a batch upsert')
       }
       const updated = await bulk.replaceAll(tx, toUpdate, subject)
@@ -154,7 +159,7 @@ export function batchService (deps: BatchDeps) {
       return await writeChunk(caller, chunk)
     } catch (err) {
       const code = (err as { code?: string }).code ?? ((err as Error).cause as { code?: string } | undefined)?.code
-      if (code && RETRYABLE.has(code)) return writeChunk(caller, chunk)
+      if (code === UNIQUE_VIOLATION || (code && RETRYABLE.has(code))) return writeChunk(caller, chunk, true)
       throw err
     }
   }

@@ -123,6 +123,19 @@ async function hydrate (q: DbOrTx, rows: CaseRow[]): Promise<StoredCase[]> {
   }))
 }
 
+/** A row just written from `r`, with r's lists. */
+function stored (row: CaseRow, r: SuxRecord): StoredCase {
+  return {
+    id: row.id,
+    createdBy: row.createdBy,
+    revision: row.revision,
+    contentHash: row.contentHash,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    record: { ...r, problems: [...r.problems], interventions: [...r.interventions], manualMethods: [...r.manualMethods] }
+  }
+}
+
 function scopeCondition (scope: ReadScope): SQL | undefined {
   if (scope.all) return undefined
   if (scope.clauses.length === 0) return sql`false`
@@ -170,7 +183,8 @@ export function casesRepository () {
         .onConflictDoNothing({ target: [cases.municipality, cases.caseRef] }).returning()
       if (rows.length === 0) return null
       await insertChildren(q, rows[0].id, r)
-      return (await hydrate(q, rows))[0]
+      // The lists are r's, just written in its order: no need to read them back.
+      return stored(rows[0], r)
     },
 
     async replace (q: DbOrTx, id: number, r: SuxRecord, meta: WriteMeta): Promise<StoredCase> {
@@ -184,7 +198,7 @@ export function casesRepository () {
       await q.delete(caseInterventions).where(eq(caseInterventions.caseId, id))
       await q.delete(caseManualMethods).where(eq(caseManualMethods.caseId, id))
       await insertChildren(q, id, r)
-      return (await hydrate(q, rows))[0]
+      return stored(rows[0], r)
     },
 
     /** Removes the record and its children at once, leaving a tombstone with no content. */

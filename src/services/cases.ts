@@ -42,8 +42,11 @@ export interface Preconditions {
   ifNoneMatch?: string[]
 }
 
+// Made once: building a DateTimeFormat took 4 % of the CPU of a single-record write.
+const stockholmDate = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' })
+
 export function swedishToday (now = new Date()): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(now)
+  return stockholmDate.format(now)
 }
 
 /** A strong entity tag from the record's content, so an identical resubmission is recognised. */

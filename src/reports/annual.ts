@@ -1,4 +1,4 @@
-import { type Actor, statsExact } from '../domain/access.js'
+import { type Actor, type Role, statsProtection, type StatsProtection } from '../domain/access.js'
 import { municipalityName } from '../domain/municipalities.js'
 import type { StatsFilter } from '../domain/stats/filter.js'
 import type { PublishedTable, TableName } from '../domain/stats/types.js'
@@ -6,8 +6,9 @@ import type { Labels, Lang } from '../domain/types.js'
 import type { StatsService } from '../services/stats.js'
 
 // The annual report (FoU report chapter 5) as data: which tables, in which order, for which
-// scopes. Every number comes from the statistics service with the caller's own exactness, so SPEC
-// §3 protection applies exactly as it would to the same questions asked of /v1/stats.
+// scopes. Every number comes from the statistics service with the caller's own protection (exact,
+// ≤4 suppression or the cell key method), so SPEC §3 applies exactly as it would to the same
+// questions asked of /v1/stats, and a caller cannot get one table two ways.
 
 /** How a section draws its table: one column with a bar per scope, or every column in a panel per scope. */
 export type ChartPlan =
@@ -101,7 +102,8 @@ export const SECTIONS: readonly SectionPlan[] = [
 export interface Scope {
   id: 'municipality' | 'county'
   label: string
-  /** Whether the caller's tables for this scope are exact. */
+  /** How the caller's tables for this scope are protected (access.ts statsProtection). */
+  protection: StatsProtection
   exact: boolean
 }
 
@@ -130,6 +132,8 @@ export interface ReportQuestion {
   year: number
   municipality: string | null
   actor: Actor
+  /** Roles whose protected tables use the cell key method (CELL_KEY_ROLES). */
+  cellKeyRoles: readonly Role[]
   lang: Lang
   today: string
 }
@@ -145,16 +149,25 @@ const NUMBER_WORD = { table: { sv: 'Tabell', en: 'Table' }, figure: { sv: 'Diagr
 const empty = (t: PublishedTable): boolean => t.population === null || t.population === 0
 
 export async function buildAnnualReport (stats: StatsService, q: ReportQuestion): Promise<ReportOutcome> {
-  const county: Scope = { id: 'county', label: q.lang === 'sv' ? 'Länet' : 'County', exact: statsExact(q.actor, undefined) }
-  const local: Scope | null = q.municipality === null
-    ? null
-    : { id: 'municipality', label: municipalityName(q.municipality), exact: statsExact(q.actor, [q.municipality]) }
+  const scopeOf = (id: Scope['id'], label: string, municipalities: string[] | undefined): Scope => {
+    const protection = statsProtection(q.actor, municipalities, q.cellKeyRoles)
+    return { id, label, protection, exact: protection === 'none' }
+  }
+  const county = scopeOf('county', q.lang === 'sv' ? 'Länet' : 'County', undefined)
+  const local = q.municipality === null ? null : scopeOf('municipality', municipalityName(q.municipality), [q.municipality])
 
   const filterOf = (scope: Scope, plan: SectionPlan): StatsFilter => {
     const period: StatsFilter = plan.period === 'upTo' ? { to: `${q.year}-12-31` } : { year: q.year }
     return scope.id === 'municipality' && q.municipality !== null ? { ...period, municipality: [q.municipality] } : period
   }
-  const ask = (plan: SectionPlan, scope: Scope) => stats.table({ table: plan.table, filter: filterOf(scope, plan), params: {}, exact: scope.exact, lang: q.lang })
+  const ask = (plan: SectionPlan, scope: Scope) => stats.table({
+    table: plan.table,
+    filter: filterOf(scope, plan),
+    params: {},
+    exact: scope.exact,
+    protection: scope.protection === 'perturbed' ? 'perturbed' : 'suppressed',
+    lang: q.lang
+  })
 
   const countyOverview = await ask(SECTIONS[0], county)
   if (empty(countyOverview)) return { kind: 'no_data', scope: 'county' }

@@ -6,7 +6,7 @@ import { chartOf, renderSvg } from './charts.js'
 import { REPORT_CSS } from './css.js'
 import { cellText, escapeHtml as e, formatPercent } from './format.js'
 import { sectionTables } from './html-tables.js'
-import { TEXTS } from './texts.js'
+import { scopeStatus, TEXTS } from './texts.js'
 
 // The annual report as one self-contained HTML page: inline CSS and SVG, no script, nothing
 // fetched, so the same page reads on screen, prints, and becomes the PDF.
@@ -38,7 +38,7 @@ function keyFigures (r: AnnualReport): string {
       [TEXTS.meanDuration[lang], `${e(text('meanDurationDays'))} ${e(TEXTS.days[lang])}`, ''],
       [TEXTS.goalsMet[lang], e(goalsText), '']
     ]
-    return `<div class="card scope-${scope.id}" data-scope="${scope.id}"><h3>${e(scope.label)}<small>${e(scope.exact ? TEXTS.exact[lang] : TEXTS.protectedScope[lang])}</small></h3><dl>${items.map(([dt, dd]) => `<dt>${e(dt)}</dt><dd>${dd}</dd>`).join('')}</dl></div>`
+    return `<div class="card scope-${scope.id}" data-scope="${scope.id}"><h3>${e(scope.label)}<small>${e(scopeStatus(scope, lang))}</small></h3><dl>${items.map(([dt, dd]) => `<dt>${e(dt)}</dt><dd>${dd}</dd>`).join('')}</dl></div>`
   })
   return `<section class="glance" aria-labelledby="glance-h"><h2 id="glance-h">${e(TEXTS.keyFigures[lang])}</h2><div class="cards">${cards.join('')}</div></section>`
 }
@@ -70,8 +70,8 @@ async function sectionHtml (s: SectionData, r: AnnualReport): Promise<string> {
   return `<section class="report-section" id="${anchor(s)}" aria-labelledby="h-${s.plan.id}" data-table="${e(s.plan.table)}">${lead}${source}</section>`
 }
 
-function scopeStatus (s: Scope, lang: Lang): string {
-  return `<div><dt>${e(s.label)}:</dt><dd>${e(s.exact ? TEXTS.exact[lang] : TEXTS.protectedScope[lang])}</dd></div>`
+function scopeLine (s: Scope, lang: Lang): string {
+  return `<div><dt>${e(s.label)}:</dt><dd>${e(scopeStatus(s, lang))}</dd></div>`
 }
 
 export async function renderReportHtml (r: AnnualReport): Promise<string> {
@@ -86,9 +86,10 @@ export async function renderReportHtml (r: AnnualReport): Promise<string> {
     body.push(`<h2 class="appendix-title" id="appendix">${e(TEXTS.appendix[lang])}</h2>`)
     for (const s of appendix) body.push(await sectionHtml(s, r))
   }
-  const protectedScopes = r.scopes.filter((s) => !s.exact)
-  const notice = protectedScopes.length > 0
-    ? `<aside class="notice" aria-labelledby="notice-h"><h2 id="notice-h">${e(TEXTS.protection[lang])}</h2><p>${e(TEXTS.protectionText[lang])}</p></aside>`
+  const kinds = new Set(r.scopes.map((s) => s.protection))
+  const explained = [kinds.has('suppressed') ? TEXTS.protectionText[lang] : '', kinds.has('perturbed') ? TEXTS.perturbationText[lang] : ''].filter(Boolean)
+  const notice = explained.length > 0
+    ? `<aside class="notice" aria-labelledby="notice-h"><h2 id="notice-h">${e(TEXTS.protection[lang])}</h2>${explained.map((x) => `<p>${e(x)}</p>`).join('')}</aside>`
     : `<aside class="notice"><p>${e(TEXTS.exactNotice[lang])}</p></aside>`
   const toc = `<nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">${e(TEXTS.contents[lang])}</h2><ol>${r.sections.map((s) => `<li><a href="#${anchor(s)}"><span>${e(s.number)}</span>${e(s.plan.title[lang])}</a></li>`).join('')}</ol></nav>`
   const members = r.countyMembers.map(municipalityName).join(', ')
@@ -108,7 +109,7 @@ export async function renderReportHtml (r: AnnualReport): Promise<string> {
 <h1>${e(TEXTS.title[lang](r.year))}</h1>
 <p class="subtitle">${e(subtitle)}</p>
 <p class="lead">${e(TEXTS.lead[lang](r.year)).replaceAll('SU-X', '<span class="nowrap">SU-X</span>')}</p>
-<dl><div><dt>${e(TEXTS.generated[lang])}:</dt><dd>${e(r.generated)}</dd></div>${r.scopes.map((s) => scopeStatus(s, lang)).join('')}</dl>
+<dl><div><dt>${e(TEXTS.generated[lang])}:</dt><dd>${e(r.generated)}</dd></div>${r.scopes.map((s) => scopeLine(s, lang)).join('')}</dl>
 </header>
 ${keyFigures(r)}
 ${notice}

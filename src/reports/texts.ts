@@ -42,6 +42,11 @@ export const TEXTS = {
   interval: { sv: '95 % KI', en: '95% CI' },
   exact: { sv: 'exakta uppgifter', en: 'exact figures' },
   protectedScope: { sv: 'skyddade uppgifter', en: 'protected figures' },
+  perturbedScope: { sv: 'skyddade uppgifter (med brus)', en: 'protected figures (with noise)' },
+  perturbationText: {
+    sv: 'Antalen i rapporten har fått ett litet brus (högst ±2) enligt cell key-metoden: samma ärenden ger alltid samma svar, men skillnader mellan tabeller avslöjar inga små antal. Antal mellan 1 och 4 visas som ”≤4”, och andelar räknas från de publicerade antalen.',
+    en: 'The counts in this report carry a small noise (at most ±2) by the cell key method: the same cases always give the same answer, but differences between tables give no small count away. Counts between 1 and 4 are shown as "≤4", and shares are computed from the published counts.'
+  },
   protection: { sv: 'Skydd av små tal', en: 'Protection of small counts' },
   protectionText: {
     sv: 'För att ingen enskild ska kunna identifieras visas antal mellan 1 och 4 som ”≤4”. Antal som skulle kunna räknas fram ur summor visas som ”..”, och andelar och medelvärden som bygger på färre än fem ärenden visas som ”–”. I diagrammen markeras sådana värden med en romb och sin markering, aldrig med en stapel.',
@@ -83,9 +88,16 @@ export const TEXTS = {
   protectionLevel: { sv: 'Skydd', en: 'Protection' },
   protectionNone: { sv: 'inget (exakta uppgifter)', en: 'none (exact figures)' },
   protectionSuppressed: { sv: 'små tal skyddade', en: 'small counts protected' },
+  protectionPerturbed: { sv: 'antal med brus (cell key-metoden)', en: 'counts with noise (cell key method)' },
   notes: { sv: 'Anmärkningar', en: 'Notes' }
 } as const
 
 export function t (labels: Labels, lang: Lang): string {
   return labels[lang]
+}
+
+/** How a scope's figures are protected, in words ("exakta uppgifter"). */
+export function scopeStatus (s: { protection: 'none' | 'suppressed' | 'perturbed' }, lang: Lang): string {
+  if (s.protection === 'none') return TEXTS.exact[lang]
+  return s.protection === 'perturbed' ? TEXTS.perturbedScope[lang] : TEXTS.protectedScope[lang]
 }

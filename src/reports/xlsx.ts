@@ -3,7 +3,7 @@ import type { PublishedCell, PublishedTable } from '../domain/stats/types.js'
 import type { Lang } from '../domain/types.js'
 import type { AnnualReport } from './annual.js'
 import { reportTitle } from './html.js'
-import { TEXTS } from './texts.js'
+import { scopeStatus, TEXTS } from './texts.js'
 
 // Statistics tables as Excel workbooks (exceljs): one header row a table, a row per table row,
 // numbers as numbers (shares formatted as per cent) and withheld cells as their marker text, so a
@@ -54,7 +54,8 @@ export function writeTable (ws: ExcelJS.Worksheet, at: number, t: PublishedTable
   const filters = Object.entries(t.filters).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : String(v)}`).join(', ')
   ws.getRow(row++).getCell(1).value = `${TEXTS.filters[lang]}: ${filters || '–'}`
   ws.getRow(row++).getCell(1).value = `${TEXTS.population[lang]}: ${t.population ?? '<5'}`
-  ws.getRow(row++).getCell(1).value = `${TEXTS.protectionLevel[lang]}: ${t.protection === 'none' ? TEXTS.protectionNone[lang] : TEXTS.protectionSuppressed[lang]}`
+  const level = { none: TEXTS.protectionNone, suppressed: TEXTS.protectionSuppressed, perturbed: TEXTS.protectionPerturbed }[t.protection] ?? TEXTS.protectionSuppressed
+  ws.getRow(row++).getCell(1).value = `${TEXTS.protectionLevel[lang]}: ${level[lang]}`
   if (t.withheld) {
     ws.getRow(row++).getCell(1).value = t.reason ?? TEXTS.withheld[lang]
     return { next: row + 1, header: null }
@@ -133,9 +134,11 @@ export async function reportWorkbook (r: AnnualReport): Promise<Buffer> {
   const lines = [
     reportTitle(r),
     `${TEXTS.year[lang]}: ${r.year}`,
-    ...r.scopes.map((s) => `${s.label}: ${s.exact ? TEXTS.exact[lang] : TEXTS.protectedScope[lang]}`),
+    ...r.scopes.map((s) => `${s.label}: ${scopeStatus(s, lang)}`),
     `${TEXTS.generated[lang]}: ${r.generated}`,
-    r.scopes.some((s) => !s.exact) ? TEXTS.protectionText[lang] : TEXTS.exactNotice[lang],
+    ...(r.scopes.some((s) => s.protection === 'suppressed') ? [TEXTS.protectionText[lang]] : []),
+    ...(r.scopes.some((s) => s.protection === 'perturbed') ? [TEXTS.perturbationText[lang]] : []),
+    ...(r.scopes.every((s) => s.exact) ? [TEXTS.exactNotice[lang]] : []),
     TEXTS.methodText[lang]
   ]
   lines.forEach((l, i) => {
@@ -151,7 +154,7 @@ export async function reportWorkbook (r: AnnualReport): Promise<Buffer> {
     ws.getRow(2).getCell(1).value = s.plan.caption[lang]
     let row = 4
     for (const { scope, table } of s.tables) {
-      row = writeTable(ws, row, table, lang, [`${scope.label} (${scope.exact ? TEXTS.exact[lang] : TEXTS.protectedScope[lang]})`]).next
+      row = writeTable(ws, row, table, lang, [`${scope.label} (${scopeStatus(scope, lang)})`]).next
     }
     setWidths(ws, ws.columnCount)
     legend(ws, row, lang)

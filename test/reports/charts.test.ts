@@ -9,8 +9,8 @@ import { textWidth } from '../../src/reports/text-metrics.js'
 // Charts without a server: the data behind the bars, the SVG vega draws, and its accessibility.
 
 const plan = (id: string) => SECTIONS.find((s) => s.id === id) as SectionData['plan']
-const county = { id: 'county' as const, label: 'Länet', exact: false }
-const local = { id: 'municipality' as const, label: 'Hudiksvall', exact: true }
+const county = { id: 'county' as const, label: 'Länet', protection: 'suppressed' as const, exact: false }
+const local = { id: 'municipality' as const, label: 'Hudiksvall', protection: 'none' as const, exact: true }
 
 /** A protected closure-reasons table: goals met 40, one reason withheld as ≤4, one as "..". */
 const protectedClosure: PublishedTable = {

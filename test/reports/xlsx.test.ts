@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import { TABLE_NAMES } from '../../src/domain/stats/types.js'
-import { auth } from '../helper.js'
-import { ANALYST, DASHBOARD, expectedSheet, readWorkbook, referenceApp, type SheetValue, smallCounts, type Table } from './helpers.js'
+import { auth, build } from '../helper.js'
+import { ANALYST, DASHBOARD, expectedSheet, htmlCounts, loadReference, readWorkbook, referenceApp, type SheetValue, smallCounts, type Table } from './helpers.js'
 
 // XLSX exports hold what the JSON tables hold: read back with exceljs, cell by cell; a dashboard's
 // workbooks never hold a count of 1–4.
@@ -103,5 +103,24 @@ t.test('the report workbook: a sheet per table, each scope\'s numbers as in JSON
       compare(t, `${sheet} ${query}`, blocks[i].rows, json)
       t.same(sheetSmallCounts(blocks[i].rows, json), [], `${sheet} ${query}: no count of 1–4`)
     }
+  }
+})
+
+t.test('a caller on the cell key method gets a perturbed report that holds its perturbed tables, not suppressed ones', async (t) => {
+  const app = await build(t, { cellKeyRoles: ['dashboard'] })
+  await loadReference(app)
+  const dash = auth(app, DASHBOARD)
+  const html = (await app.inject({ method: 'GET', url: '/v1/reports/annual?year=2020', headers: dash })).body
+  t.match(html, /<dt>Länet:<\/dt><dd>skyddade uppgifter \(med brus\)<\/dd>/)
+  t.match(html, /cell key-metoden/)
+  t.same(htmlCounts(html).filter((n) => n >= 1 && n <= 4), [], 'no count of 1–4')
+  const res = await app.inject({ method: 'GET', url: '/v1/reports/annual?year=2020&format=xlsx', headers: dash })
+  const sheets = await readWorkbook(res.rawPayload)
+  for (const [sheet, table] of [['Diagram 1', 'problems'], ['Diagram 7', 'closure-by-intervention'], ['Tabell 2', 'previously-known']]) {
+    const json = (await app.inject({ method: 'GET', url: `/v1/stats/${table}?year=2020`, headers: dash })).json() as Table
+    t.equal(json.protection, 'perturbed')
+    const [block] = sheets.get(sheet) ?? []
+    t.match(block.heading, /^Länet \(skyddade uppgifter \(med brus\)\)$/)
+    compare(t, `${sheet} perturbed`, block.rows, json)
   }
 })

@@ -15,7 +15,7 @@ import { statsService } from '../../services/stats.js'
 import { langOf } from './respond.js'
 
 // GET /v1/reports/annual: the FoU report's chapter 5 for a year, as HTML, PDF or XLSX. Rendered
-// answers are kept per records version, caller exactness, language and format, so a report asked
+// answers are kept per records version, caller protection, language and format, so a report asked
 // for twice is drawn once.
 
 const FORMATS = ['html', 'pdf', 'xlsx'] as const
@@ -73,7 +73,8 @@ export default async function reportRoutes (fastify: FastifyInstance, opts: Repo
         'manual methods, interventions by problem, closure reasons, closure by intervention, durations by problem and by',
         'intervention, previously known, the trend over the years, and Bilaga 3 X.1. With `municipality`, every table sets it beside',
         'the county (all municipalities the caller may see). Figures are those of `GET /v1/stats/{table}` for the same caller:',
-        'exact for regional analysts and for a lead\'s own municipality, protected (SPEC §3) otherwise; charts draw a withheld',
+        'exact for regional analysts and for a lead\'s own municipality, protected (SPEC §3: ≤4 suppression, or the cell key',
+        'method for callers chosen for it) otherwise; charts draw a withheld',
         'cell as a labelled marker, never as a bar. Format by `format` or Accept (text/html, application/pdf, XLSX); language by',
         '`lang` or Accept-Language. 404 when the year (or the municipality in it) has no records the caller may count; 503 for',
         'PDF when Chromium is not installed.'
@@ -114,7 +115,7 @@ export default async function reportRoutes (fastify: FastifyInstance, opts: Repo
     const municipality = chosenMunicipality(request.actor, q.municipality, lang)
     await app.stats.feed.fresh(250)
     const seq = app.stats.feed.status().lastSeq
-    const outcome = await buildAnnualReport(stats, { year: q.year, municipality, actor: request.actor, lang, today: swedishToday() })
+    const outcome = await buildAnnualReport(stats, { year: q.year, municipality, actor: request.actor, cellKeyRoles: app.stats.cellKeyRoles, lang, today: swedishToday() })
     if (outcome.kind === 'no_data') {
       const where = outcome.scope === 'municipality' && municipality ? municipalityName(municipality) : (lang === 'sv' ? 'länet' : 'the county')
       throw new HttpProblem(404, lang === 'sv'
@@ -122,7 +123,7 @@ export default async function reportRoutes (fastify: FastifyInstance, opts: Repo
         : `No cases (or fewer than five) closed in ${q.year} in ${where}; there is no report to show.`)
     }
     const report = outcome.report
-    const key = JSON.stringify([seq, q.year, municipality, report.scopes.map((s) => s.exact), lang, format, report.generated])
+    const key = JSON.stringify([seq, q.year, municipality, report.scopes.map((s) => s.protection), lang, format, report.generated])
     let body = cache.get(key)
     if (body === undefined) {
       try {

@@ -14,7 +14,7 @@ import { type Caller, contentHash } from './cases.js'
 
 export const BATCH_MAX_ITEMS = 5000
 const CHUNK_SIZE = 1000
-/** Deadlock and serialisation failures: the chunk is tried once more before its items fail. */
+/** Deadlock and serialisation failures: the chunk is tried again before its items fail. */
 const RETRYABLE = new Set(['40P01', '40001'])
 /** A key inserted by another writer since the chunk looked: tried again, expecting such races. */
 const UNIQUE_VIOLATION = '23505'
@@ -154,13 +154,15 @@ export function batchService (deps: BatchDeps) {
     })
   }
 
+  /** Up to two more tries: after a raced key, a deadlock or a serialisation failure. */
   async function writeChunkRetrying (caller: Caller, chunk: Candidate[]): Promise<Outcome[]> {
-    try {
-      return await writeChunk(caller, chunk)
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? ((err as Error).cause as { code?: string } | undefined)?.code
-      if (code === UNIQUE_VIOLATION || (code && RETRYABLE.has(code))) return writeChunk(caller, chunk, true)
-      throw err
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await writeChunk(caller, chunk, attempt > 0)
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? ((err as Error).cause as { code?: string } | undefined)?.code
+        if (attempt >= 2 || !code || (code !== UNIQUE_VIOLATION && !RETRYABLE.has(code))) throw err
+      }
     }
   }
 

@@ -19,6 +19,9 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 export type DbOrTx = Db | Tx
 
+/** Advisory lock key held while migrating (any constant no other code uses). */
+const MIGRATION_LOCK = 7_412_001
+
 export const MIGRATIONS_FOLDER = join(dirname(fileURLToPath(import.meta.url)), 'migrations')
 
 export interface Database {
@@ -53,7 +56,18 @@ export function openDatabase (target: DatabaseTarget): Database {
     return {
       db,
       kind: 'postgres',
-      migrate: async () => { await migratePg(drizzlePg(pool, { schema }), { migrationsFolder: MIGRATIONS_FOLDER }) },
+      // Several instances may start at once on one database: drizzle's migrator takes no lock, so
+      // the second would apply the same migration again and fail. One at a time, on one connection.
+      migrate: async () => {
+        const client = await pool.connect()
+        try {
+          await client.query(`select pg_advisory_lock(${MIGRATION_LOCK})`)
+          await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER })
+        } finally {
+          await client.query(`select pg_advisory_unlock(${MIGRATION_LOCK})`).catch(() => {})
+          client.release()
+        }
+      },
       ping: async () => { await db.execute(sql`select 1`) },
       close: async () => { await pool.end() }
     }

@@ -1,7 +1,8 @@
 // npm run bench [section ...]: every section measures the service beside a baseline taken in the
 // same run and prints the ratio. Sections live in their own files so they can be run alone:
 //   npm run bench -- stats      statistics over 1M records vs SQL GROUP BY (issue 3)
-//   npm run bench -- ingest     batch and CSV import vs COPY (issue 4)
+//   npm run bench -- ingest     the batch endpoint vs COPY and INSERT (issue 4)
+//   npm run bench -- import     a CSV import vs COPY (issue 4)
 //   npm run bench -- load       autocannon vs a bare Fastify + pg baseline (issue 7)
 import { parseArgs } from 'node:util'
 
@@ -10,6 +11,7 @@ type Section = () => Promise<void>
 const SECTIONS: Record<string, () => Promise<{ default: Section }>> = {
   stats: () => import('./stats.js'),
   ingest: () => import('./ingest.js'),
+  import: () => import('./import.js'),
   load: () => import('./load.js')
 }
 

@@ -14,6 +14,7 @@ export interface NewImportJob {
   profile: unknown
   format: string
   total: number
+  chunkSize: number
   rows: string
 }
 
@@ -35,7 +36,7 @@ export interface ImportJobRow {
   finishedAt: Date | null
 }
 
-/** A job taken by a runner: everything it needs to go on from `processed`. */
+/** A job taken by a runner: everything it needs to write the chunks not done yet. */
 export interface ClaimedJob extends ImportJobRow {
   roles: string[]
   municipalities: string[]
@@ -43,6 +44,8 @@ export interface ClaimedJob extends ImportJobRow {
   profile: unknown
   rows: string | null
   attempts: number
+  chunkSize: number
+  doneChunks: number[]
 }
 
 export interface StoredImportError {
@@ -54,9 +57,9 @@ export interface StoredImportError {
 }
 
 export interface ChunkProgress {
-  /** `processed` before the chunk: a second writer of the same chunk finds it moved on. */
-  from: number
-  to: number
+  /** The chunk's number: rows chunk × chunkSize onwards. */
+  chunk: number
+  rows: number
   created: number
   updated: number
   unchanged: number
@@ -131,7 +134,9 @@ export function importsRepository () {
         requestId: importJobs.requestId,
         profile: importJobs.profile,
         rows: importJobs.rows,
-        attempts: importJobs.attempts
+        attempts: importJobs.attempts,
+        chunkSize: importJobs.chunkSize,
+        doneChunks: importJobs.doneChunks
       }).from(importJobs).where(eq(importJobs.id, String(row.id)))
       return job as ClaimedJob
     },
@@ -142,7 +147,8 @@ export function importsRepository () {
      */
     async recordChunk (q: DbOrTx, id: string, token: string, leaseMs: number, p: ChunkProgress): Promise<boolean> {
       const moved = await q.update(importJobs).set({
-        processed: p.to,
+        processed: sql`${importJobs.processed} + ${p.rows}`,
+        doneChunks: sql`array_append(${importJobs.doneChunks}, ${p.chunk}::integer)`,
         created: sql`${importJobs.created} + ${p.created}`,
         updated: sql`${importJobs.updated} + ${p.updated}`,
         unchanged: sql`${importJobs.unchanged} + ${p.unchanged}`,
@@ -150,7 +156,7 @@ export function importsRepository () {
         errorCount: sql`${importJobs.errorCount} + ${p.errors.length}`,
         errorsOmitted: sql`${importJobs.errorsOmitted} + ${p.errorsOmitted}`,
         leaseUntil: sql`now() + ${leaseMs} * interval '1 millisecond'`
-      }).where(and(eq(importJobs.id, id), eq(importJobs.leaseToken, token), eq(importJobs.processed, p.from)))
+      }).where(and(eq(importJobs.id, id), eq(importJobs.leaseToken, token), sql`not (${p.chunk}::integer = any(${importJobs.doneChunks}))`))
         .returning({ id: importJobs.id })
       if (moved.length !== 1) return false
       if (p.errors.length > 0) {

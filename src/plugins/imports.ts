@@ -29,7 +29,13 @@ export interface ImportsPluginOptions {
 }
 
 export default fp<ImportsPluginOptions>(async (app, opts) => {
-  const limits = { ...opts.limits, ...(opts.maxFileBytes ? { maxFileBytes: opts.maxFileBytes } : {}) }
+  const limits = {
+    // Chunks hold distinct keys (rows naming one case twice fail before), so a server with a pool
+    // writes two at a time, as the batch service does; PGlite has one connection.
+    parallel: app.database.kind === 'postgres' ? 2 : 1,
+    ...opts.limits,
+    ...(opts.maxFileBytes ? { maxFileBytes: opts.maxFileBytes } : {})
+  }
   const service = importService({
     db: app.database.db,
     jobs: importsRepository(),

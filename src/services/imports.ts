@@ -30,6 +30,8 @@ export interface ImportLimits {
   maxErrors: number
   /** How long a runner holds a job without reporting progress before another may take it. */
   leaseMs: number
+  /** Chunks written at once (a server with a pool: several; PGlite: one). */
+  parallel: number
 }
 
 export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
@@ -37,7 +39,8 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   maxUnpackedBytes: 200 * 1024 * 1024,
   chunkSize: 1000,
   maxErrors: 10_000,
-  leaseMs: 120_000
+  leaseMs: 120_000,
+  parallel: 1
 }
 
 /** A job that fails this many times in a row (a crash, a bug) is given up as failed. */
@@ -123,8 +126,11 @@ export function importService (deps: ImportDeps) {
     return parsed.ok ? parsed.profile : parsed.errors.map((issue) => ({ at: `/mapping${issue.path}`, issue }))
   }
 
-  /** The counters and errors of a chunk, with the batch's outcomes for its valid rows. */
-  function progressOf (base: ChunkProgress, rowErrors: ImportIssue[], errorCount: number, binding: Binding, validRows: number[], result?: BatchResult): ChunkProgress {
+  /**
+   * The counters and errors of a chunk, with the batch's outcomes for its valid rows. Errors are
+   * kept while the job's budget lasts (shared by the chunks being written), then only counted.
+   */
+  function progressOf (base: ChunkProgress, rowErrors: ImportIssue[], budget: { left: number }, binding: Binding, validRows: number[], result?: BatchResult): ChunkProgress {
     const p: ChunkProgress = { ...base, errors: [], errorsOmitted: 0 }
     const errors = [...rowErrors]
     for (const r of result?.results ?? []) {
@@ -135,8 +141,12 @@ export function importService (deps: ImportDeps) {
       }
     }
     for (const e of errors) {
-      if (errorCount + p.errors.length < limits.maxErrors) p.errors.push(stored(e))
-      else p.errorsOmitted++
+      if (budget.left > 0) {
+        p.errors.push(stored(e))
+        budget.left--
+      } else {
+        p.errorsOmitted++
+      }
     }
     return p
   }
@@ -146,7 +156,7 @@ export function importService (deps: ImportDeps) {
    * chunk's progress: the batch service is given a database whose transactions end with that.
    */
   async function writeChunk (job: ClaimedJob, token: string, caller: Caller, binding: Binding, chunk: {
-    base: ChunkProgress, rowErrors: ImportIssue[], records: SuxRecord[], validRows: number[], errorCount: number
+    base: ChunkProgress, rowErrors: ImportIssue[], records: SuxRecord[], validRows: number[], budget: { left: number }
   }): Promise<ChunkProgress | null> {
     let recorded: ChunkProgress | null = null
     let lost = false
@@ -157,7 +167,7 @@ export function importService (deps: ImportDeps) {
           const outcomes = await fn(tx) as Array<{ index: number, status: string, errors?: Issue[] }>
           const partial: BatchResult = { results: [], created: 0, updated: 0, unchanged: 0, failed: 0 }
           for (const o of outcomes) partial.results.push({ index: o.index, caseRef: null, status: o.status as 'created', errors: o.errors ?? [] })
-          const p = progressOf(chunk.base, chunk.rowErrors, chunk.errorCount, binding, chunk.validRows, partial)
+          const p = progressOf(chunk.base, chunk.rowErrors, chunk.budget, binding, chunk.validRows, partial)
           if (!await jobs.recordChunk(tx, job.id, token, limits.leaseMs, p)) {
             lost = true
             throw new LeaseLost()
@@ -182,7 +192,7 @@ export function importService (deps: ImportDeps) {
       if (recorded && !unstored) return recorded
     }
     // No record to write, or the write failed (storage_error: importing the file again retries them).
-    const p = progressOf(chunk.base, chunk.rowErrors, chunk.errorCount, binding, chunk.validRows, result)
+    const p = progressOf(chunk.base, chunk.rowErrors, chunk.budget, binding, chunk.validRows, result)
     const ok = await db.transaction(async (tx) => jobs.recordChunk(tx, job.id, token, limits.leaseMs, p))
     return ok ? p : null
   }
@@ -200,31 +210,49 @@ export function importService (deps: ImportDeps) {
     const caller: Caller = { actor, requestId: job.requestId ?? job.id }
     const duplicates = duplicateRows(binding, table.rows)
     const today = deps.today()
-    let errorCount = job.errorCount
-    let offset = job.processed
-    while (offset < table.rows.length) {
-      if (stopping) return 'stopped'
-      const end = Math.min(table.rows.length, offset + limits.chunkSize)
-      const base: ChunkProgress = { from: offset, to: end, created: 0, updated: 0, unchanged: 0, failed: 0, errors: [], errorsOmitted: 0 }
-      const rowErrors: ImportIssue[] = []
-      const records: SuxRecord[] = []
-      const validRows: number[] = []
-      for (let i = offset; i < end; i++) {
-        const o = checkRow(binding, table.rows[i], { today, mayWrite: (m) => canSubmit(actor, m), duplicateOf: duplicates.get(i) })
-        if (o.ok) {
-          records.push(o.record)
-          validRows.push(o.row)
-        } else {
-          base.failed++
-          rowErrors.push(...o.errors)
+    const total = table.rows.length
+    const size = job.chunkSize
+    const done = new Set(job.doneChunks)
+    const pending: number[] = []
+    for (let k = 0; k * size < total; k++) if (!done.has(k)) pending.push(k)
+    const budget = { left: Math.max(0, limits.maxErrors - job.errorCount) }
+    let processed = job.processed
+    let next = 0
+    let written = 0
+    let lost = false
+
+    /** Checks a chunk's rows, then writes it; several workers overlap checking with writing. */
+    const worker = async () => {
+      while (next < pending.length && !stopping && !lost) {
+        const k = pending[next++]
+        const from = k * size
+        const end = Math.min(total, from + size)
+        const base: ChunkProgress = { chunk: k, rows: end - from, created: 0, updated: 0, unchanged: 0, failed: 0, errors: [], errorsOmitted: 0 }
+        const rowErrors: ImportIssue[] = []
+        const records: SuxRecord[] = []
+        const validRows: number[] = []
+        for (let i = from; i < end; i++) {
+          const o = checkRow(binding, table.rows[i], { today, mayWrite: (m) => canSubmit(actor, m), duplicateOf: duplicates.get(i) })
+          if (o.ok) {
+            records.push(o.record)
+            validRows.push(o.row)
+          } else {
+            base.failed++
+            rowErrors.push(...o.errors)
+          }
         }
+        if (!await writeChunk(job, token, caller, binding, { base, rowErrors, records, validRows, budget })) {
+          lost = true
+          return
+        }
+        written++
+        processed += end - from
+        events.emit('chunk', { id: job.id, processed, total })
       }
-      const p = await writeChunk(job, token, caller, binding, { base, rowErrors, records, validRows, errorCount })
-      if (!p) return 'lost'
-      errorCount += p.errors.length
-      offset = end
-      events.emit('chunk', { id: job.id, processed: end, total: table.rows.length })
     }
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limits.parallel, pending.length)) }, worker))
+    if (lost) return 'lost'
+    if (written < pending.length) return 'stopped'
     await jobs.finish(db, job.id, token, 'done')
     events.emit('done', { id: job.id })
     return 'done'
@@ -292,6 +320,7 @@ export function importService (deps: ImportDeps) {
           profile: profile.json,
           format: read.table.format,
           total: read.table.rows.length,
+          chunkSize: limits.chunkSize,
           rows: serialize(read.table)
         })
         await audit.append(tx, {

@@ -87,7 +87,11 @@ t.test('an import stopped after its first chunk is finished by the next start, o
   const id = res.json().id as string
   while (!stopped) await new Promise((resolve) => setTimeout(resolve, 10))
   await stopped
-  t.match(await job(first, integration, id), { status: 'running', total: 2500, processed: 1000, created: 1000 })
+  const midway = await job(first, integration, id)
+  t.match(midway, { status: 'running', total: 2500, failed: 0 })
+  // PostgreSQL writes two chunks at a time, so the other one may have finished too.
+  t.ok(midway.processed === 1000 || midway.processed === 2000, `stopped after whole chunks (${midway.processed})`)
+  t.equal(midway.created, midway.processed)
   await first.close()
 
   // As if the runner had died holding the job: nobody takes it until the lease runs out.
@@ -95,7 +99,7 @@ t.test('an import stopped after its first chunk is finished by the next start, o
   const second = await start(database)
   t.teardown(() => second.close())
   await new Promise((resolve) => setTimeout(resolve, 300))
-  t.match(await job(second, integration, id), { status: 'running', processed: 1000 }, 'a live lease is respected')
+  t.match(await job(second, integration, id), { status: 'running', processed: midway.processed }, 'a live lease is respected')
   await second.database.db.execute(sql`update import_jobs set lease_until = now() - interval '1 second'`)
   second.importService.resume()
   const done = await finished(second, integration, id)

@@ -4,9 +4,10 @@ import { bigserial, check, index, integer, json, jsonb, pgTable, text, timestamp
 /**
  * CSV and Excel imports (POST /v1/imports), run as jobs in the background. `rows` holds the file
  * as read (one JSON array of cells a line, the header first) until the job ends, then it is
- * erased: only counters and located errors stay. `processed` is also where a resumed job goes on,
- * since rows are written in file order and a chunk's progress commits with its records. A runner
- * holds a job through `lease_token` until `lease_until`; a job whose lease ran out is taken over.
+ * erased: only counters and located errors stay. A chunk's progress (`done_chunks`, the counters,
+ * its errors) commits with its records, so a resumed job writes exactly the chunks not listed.
+ * A runner holds a job through `lease_token` until `lease_until`; a job whose lease ran out is
+ * taken over.
  */
 export const importJobs = pgTable('import_jobs', {
   id: uuid('id').primaryKey(),
@@ -22,6 +23,9 @@ export const importJobs = pgTable('import_jobs', {
   status: varchar('status', { length: 16 }).notNull().default('queued'),
   total: integer('total').notNull(),
   processed: integer('processed').notNull().default(0),
+  /** Rows are written in chunks of this many, several at a time; the ones committed are listed. */
+  chunkSize: integer('chunk_size').notNull().default(1000),
+  doneChunks: integer('done_chunks').array().notNull().default(sql`'{}'::integer[]`),
   created: integer('created').notNull().default(0),
   updated: integer('updated').notNull().default(0),
   unchanged: integer('unchanged').notNull().default(0),

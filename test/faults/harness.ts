@@ -48,7 +48,8 @@ export interface Cluster {
   stop: (mode: 'fast' | 'immediate') => Promise<void>
   /** Stops it (if running) and deletes its files. */
   destroy: () => Promise<void>
-  query: <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>
+  /** One query on a connection of its own (to `url`, another database of this cluster, if given). */
+  query: <T = Record<string, unknown>>(text: string, params?: unknown[], url?: string) => Promise<T[]>
 }
 
 /** initdb into a temporary directory and start it on a free port (about a second). */
@@ -79,8 +80,8 @@ export async function startCluster (): Promise<Cluster> {
         rmSync(dir, { recursive: true, force: true })
       }
     },
-    async query (text, params) {
-      const client = new pg.Client({ connectionString: url })
+    async query (text, params, other) {
+      const client = new pg.Client({ connectionString: other ?? url })
       await client.connect()
       try {
         return (await client.query(text, params)).rows

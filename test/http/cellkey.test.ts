@@ -8,6 +8,7 @@ import app from '../../src/app.js'
 import type { Config } from '../../src/config.js'
 import { type Database, openDatabase } from '../../src/db/client.js'
 import { TABLE_NAMES, type TableName } from '../../src/domain/stats/types.js'
+import { recordSnapshot } from '../../src/stats/snapshot.js'
 import { SERVER_URL, TODAY, auth, build, queryRows, record2020, record2021, testConfig, testDatabase } from '../helper.js'
 
 // The cell key method through the API: who gets perturbed tables (CELL_KEY_ROLES, an API client
@@ -175,6 +176,10 @@ t.test('identical questions get identical answers from two instances on one data
   // PGlite is one process's database: the second instance shares it rather than opening the directory twice.
   const b = await instance(SERVER_URL ? shared.open() : { ...first, close: async () => {} }, overrides)
   await seed(a)
+  // Another instance follows the database within a second; here it catches up at once.
+  await Promise.all([a.stats.feed.refresh(), b.stats.feed.refresh()])
+  t.equal(b.stats.feed.status().records, 90)
+  t.equal(b.stats.feed.status().lastSeq, a.stats.feed.status().lastSeq)
   const headers = auth(a, { sub: 'dash', roles: ['dashboard'] })
   const questions = TABLE_NAMES.flatMap((table) => [urlOf(table), urlOf(table, 'year=2021&municipality=2184&municipality=2121')])
   const answers = new Map<string, Body>()
@@ -213,6 +218,25 @@ t.test('a replacement keeps its record\'s key, by PUT and by batch', async (t) =
   const afterBatch = await keyOf()
   t.equal(afterBatch.revision, 3)
   t.equal(afterBatch.cell_key, before.cell_key, 'batch replacement')
+})
+
+t.test('the change feed hands each record\'s stored key to the store, in the cold load and in later changes', async (t) => {
+  const a = await build(t)
+  await seed(a)
+  const keys = new Map<number, number>()
+  const feed = recordSnapshot({ db: a.database.db, store: { upsert: (id, _r, key) => { keys.set(id, key) }, remove: (id) => { keys.delete(id) } }, settleMs: 0, pageSize: 7 })
+  await feed.refresh()
+  const stored = async () => new Map((await queryRows<{ id: number, cell_key: number }>(a, sql`select id, cell_key from cases`)).map((r) => [Number(r.id), r.cell_key]))
+  t.same(keys, await stored(), 'cold load (pages of 7)')
+  const headers = auth(a, { sub: 'int-2184', roles: ['integration'], municipalities: ['2184'] })
+  const res = await a.inject({ method: 'PUT', url: '/v1/municipalities/2184/cases/CK-0', headers, payload: { ...seedRecords()[0], ageAtReferral: 3 } })
+  t.equal(res.statusCode, 200)
+  t.equal((await a.inject({ method: 'POST', url: '/v1/cases', headers, payload: record2021({ caseRef: 'CK-NEW' }) })).statusCode, 201)
+  keys.clear()
+  await feed.refresh()
+  t.equal(keys.size, 2, 'the replaced and the new record come through the incremental feed')
+  const now = await stored()
+  for (const [id, key] of keys) t.equal(key, now.get(id), `record ${id}: the stored key`)
 })
 
 async function newClient (a: FastifyInstance, body: Record<string, unknown>) {

@@ -1554,7 +1554,7 @@ export interface paths {
                          * @example treserva
                          */
                         profile?: string;
-                        /** @description Instead of profile: a profile as JSON (see profiles/generic.json and the README) */
+                        /** @description Instead of profile: a profile as JSON: `name`, optional `encoding`, `delimiter`, `dateFormats`, `separator`, `trueValues`, `falseValues`, and `fields`: SU-X field → a column name or `{column | columns | flags | value, codes, dateFormats, separator}` (see profiles/*.json and the README) */
                         mapping?: string;
                     };
                 };
@@ -1664,7 +1664,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The job: progress, counters and per-row errors */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2483,7 +2483,7 @@ export interface paths {
         };
         /**
          * The annual report (FoU report chapter 5) as HTML, PDF or XLSX
-         * @description Tables and bar charts of the year: background (Tabell 1), problems, problems by gender, interventions per municipality, manual methods, interventions by problem, closure reasons, closure by intervention, durations by problem and by intervention, previously known, the trend over the years, and Bilaga 3 X.1. With `municipality`, every table sets it beside the county (all municipalities the caller may see). Figures are those of `GET /v1/stats/{table}` for the same caller: exact for regional analysts and for a lead's own municipality, protected (SPEC §3) otherwise; charts draw a withheld cell as a labelled marker, never as a bar. Format by `format` or Accept (text/html, application/pdf, XLSX); language by `lang` or Accept-Language. 404 when the year (or the municipality in it) has no records the caller may count; 503 for PDF when Chromium is not installed.
+         * @description Tables and bar charts of the year: background (Tabell 1), problems, problems by gender, interventions per municipality, manual methods, interventions by problem, closure reasons, closure by intervention, durations by problem and by intervention, previously known, the trend over the years, and Bilaga 3 X.1. With `municipality`, every table sets it beside the county (all municipalities the caller may see). Figures are those of `GET /v1/stats/{table}` for the same caller: exact for regional analysts and for a lead's own municipality, protected (SPEC §3: ≤4 suppression, or the cell key method for callers chosen for it) otherwise; charts draw a withheld cell as a labelled marker, never as a bar. Format by `format` or Accept (text/html, application/pdf, XLSX); language by `lang` or Accept-Language. 404 when the year (or the municipality in it) has no records the caller may count; 503 for PDF when Chromium is not installed.
          */
         get: {
             parameters: {

@@ -41,6 +41,7 @@ export const ImportJobSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
 }, {
+  description: 'The job: progress, counters and per-row errors',
   examples: [{
     id: '0b9f2c1e-5d7a-4c36-9a51-2f3e8d7c6b10',
     status: 'done',
@@ -62,7 +63,12 @@ const UploadBody = {
   ...Type.Object({
     file: Type.String({ format: 'binary', description: 'The CSV (UTF-8, UTF-16 or Windows-1252; `,`, `;` or tab) or Excel (.xlsx, first sheet) file' }),
     profile: Type.Optional(Type.String({ description: 'A profile name: `generic`, `treserva` or `procapita`', examples: ['treserva'] })),
-    mapping: Type.Optional(Type.String({ description: 'Instead of profile: a profile as JSON (see profiles/generic.json and the README)' }))
+    mapping: Type.Optional(Type.String({
+      description: 'Instead of profile: a profile as JSON: `name`, optional `encoding`, `delimiter`, `dateFormats`, `separator`, ' +
+        '`trueValues`, `falseValues`, and `fields`: SU-X field → a column name or `{column | columns | flags | value, codes, dateFormats, separator}` ' +
+        '(see profiles/*.json and the README)',
+      contentMediaType: 'application/json'
+    }))
   }, { description: 'multipart/form-data with the file and either profile or mapping' }),
   [DOMAIN_VALIDATED]: 'domain'
 }

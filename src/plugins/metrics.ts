@@ -8,7 +8,7 @@ import type { Columns } from '../domain/stats/columns.js'
 import { HttpProblem, problemRef } from '../http/problem.js'
 
 // GET /metrics in the Prometheus text format: requests and latencies per route pattern and status
-// class, the database pool, the statistics snapshot (age, records, bytes) and batch items.
+// class, the database pool, the statistics snapshot (age, records, bytes), batch items and imports.
 //
 // Labels carry only route patterns (`/v1/municipalities/:code/cases/:caseRef`), never a URL, so no
 // case reference reaches the metrics and the number of series stays fixed.
@@ -150,6 +150,12 @@ export default fp<MetricsPluginOptions>(async (app, opts) => {
     return result
   }
 
+  // Imports: the job runner tells of each committed chunk and each finished job.
+  const importChunks = new Counter({ name: 'isu_import_chunks_total', help: 'Chunks of import rows committed by this instance', registers: [registry] })
+  const importsDone = new Counter({ name: 'isu_import_jobs_done_total', help: 'Import jobs this instance finished', registers: [registry] })
+  app.importService.events.on('chunk', () => importChunks.inc())
+  app.importService.events.on('done', () => importsDone.inc())
+
   app.get('/metrics', {
     logLevel: 'warn',
     schema: {
@@ -172,4 +178,4 @@ export default fp<MetricsPluginOptions>(async (app, opts) => {
     const text = (await registry.metrics()) + '\n' + (await processMetrics().metrics())
     return reply.type(registry.contentType).header('cache-control', 'no-store').send(text)
   })
-}, { name: 'metrics', dependencies: ['database', 'stats', 'integration'] })
+}, { name: 'metrics', dependencies: ['database', 'stats', 'integration', 'imports'] })

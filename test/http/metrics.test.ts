@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { storeBytes } from '../../src/plugins/metrics.js'
 import { auth, build, DB_KIND, record2021 } from '../helper.js'
+import { finished, upload } from './import-helpers.js'
 
 // GET /metrics: Prometheus text, route patterns (never case references) as labels, and only for
 // this host or a scraper with the configured token.
@@ -134,4 +135,18 @@ t.test('two apps in one process keep their own counts', async (t) => {
   const key = 'isu_http_requests_total{method="GET",route="/v1/code-lists",status_class="2xx"}'
   t.equal((await scrape(a)).get(key), 2)
   t.equal((await scrape(b)).get(key), undefined)
+})
+
+t.test('import chunks and finished jobs are counted', async (t) => {
+  const app = await build(t)
+  const claims = { sub: 'treserva', roles: ['integration' as const], municipalities: ['2184'] }
+  const fields = Object.keys(record2021())
+  const cell = (v: unknown) => v === null ? '' : Array.isArray(v) ? v.join('|') : String(v)
+  const csv = [fields.join(','), ...Array.from({ length: 3 }, (_, i) => fields.map((f) => cell(record2021({ caseRef: `IM-${i}` })[f])).join(','))].join('\n')
+  const up = await upload(app, claims, { file: csv, profile: 'generic' })
+  t.equal(up.statusCode, 202)
+  t.equal((await finished(app, claims, up.json().id)).status, 'done')
+  const m = await scrape(app)
+  t.equal(m.get('isu_import_jobs_done_total'), 1)
+  t.equal(m.get('isu_import_chunks_total'), 1, 'three rows are one chunk')
 })

@@ -94,7 +94,9 @@ export async function testDatabase (): Promise<TestDatabase> {
     const url = adminUrl(SERVER_URL, name)
     return {
       url,
-      database: openDatabase({ url, poolSize: 5 }),
+      // A test machine may be far busier than a server: waiting for a pooled connection past 5 s
+      // answers 503 in production, which tests of concurrency should not mistake for a failure.
+      database: openDatabase({ url, poolSize: 5, connectionTimeoutMs: 60_000 }),
       drop: async () => {
         const a = new pg.Client({ connectionString: adminUrl(SERVER_URL, 'postgres') })
         await a.connect()

@@ -35,7 +35,7 @@ export interface Database {
 }
 
 export type DatabaseTarget =
-  | { url: string, poolSize?: number }
+  | { url: string, poolSize?: number, /** How long a query waits for a pooled connection before failing (ms). */ connectionTimeoutMs?: number }
   | { dataDir: string }
   | { pglite: PGlite }
 
@@ -44,7 +44,7 @@ export function openDatabase (target: DatabaseTarget): Database {
     const pool = new pg.Pool({
       connectionString: target.url,
       max: target.poolSize ?? 10,
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: target.connectionTimeoutMs ?? 5_000,
       idleTimeoutMillis: 30_000
     })
     // An idle client losing its connection (a database restart) must not crash the process.

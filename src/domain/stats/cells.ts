@@ -1,3 +1,4 @@
+import { keySumAll } from './kernels.js'
 import type { CellRef, ExactCountCell, ExactRow, ExactValueCell, Relation } from './types.js'
 
 // Small builders shared by the tables: cells, the relations protection needs, and duration
@@ -20,6 +21,11 @@ export function keyedCount (column: string, n: number, denominator: number | nul
 
 /** Key sums add modulo 2^32, as the kernels keep them. */
 export const addKeys = (a: number, b: number): number => (a + b) >>> 0
+
+/** The table's `populationKeySum` field for the selected records, or nothing when keys were not asked for. */
+export function populationKeys (selection: Uint32Array, keys: Uint32Array | null): { populationKeySum?: number } {
+  return keys ? { populationKeySum: keySumAll(selection, keys) } : {}
+}
 
 export function sumKeys (sums: ArrayLike<number>): number {
   let total = 0

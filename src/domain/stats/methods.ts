@@ -1,7 +1,7 @@
 import { GOALS_MET, type Columns } from './columns.js'
-import { keyedCount } from './cells.js'
+import { keyedCount, populationKeys } from './cells.js'
 import type { TableInput } from './context.js'
-import { keySumAll, methodBits, methodKeyBits } from './kernels.js'
+import { methodBits, methodKeyBits } from './kernels.js'
 import type { ExactTable } from './types.js'
 
 // Manual methods: a record may name several, so these counts are multi-response and do not add up
@@ -77,6 +77,6 @@ export function manualMethods ({ snapshot, columns: c, selection, keys }: TableI
     })),
     relations: [],
     notes: ['Shares are of the cases with a manual method; a case may use several, so the rows add up to more.'],
-    ...(keys ? { populationKeySum: keySumAll(selection, keys) } : {})
+    ...populationKeys(selection, keys)
   }
 }

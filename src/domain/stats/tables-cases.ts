@@ -1,5 +1,5 @@
 import { CLOSURE_CODES, GENDER_CODES, GOALS_MET, GROUP_CODES, PREVIOUSLY_KNOWN_CODES, type Columns } from './columns.js'
-import { addKeys, columnRelation, keyedCount, ref, rowRelation, rowTotalRelations, shareRows, sumKeys, value } from './cells.js'
+import { addKeys, columnRelation, keyedCount, populationKeys, ref, rowRelation, rowTotalRelations, shareRows, sumKeys, value } from './cells.js'
 import type { TableInput } from './context.js'
 import { countBy, crossCount, crossKeySum, keySumAll, keySumBy, keyStats } from './kernels.js'
 import type { ExactRow, ExactTable } from './types.js'
@@ -222,6 +222,6 @@ export function trends ({ snapshot, columns: c, selection, keys }: TableInput): 
       ...yearKeys.map((y) => rowRelation(y, GROUP_CODES, ref(y, 'cases'))),
       columnRelation(yearKeys, 'cases', 'population')
     ],
-    ...(keys ? { populationKeySum: keySumAll(selection, keys) } : {})
+    ...populationKeys(selection, keys)
   }
 }

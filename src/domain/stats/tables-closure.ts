@@ -1,6 +1,6 @@
 import { harmonizeProblem } from '../codes.js'
 import { BACKGROUND_CODES, CLOSURE_CODES, GOALS_MET, GROUP_CODES, PROBLEM_CODES } from './columns.js'
-import { columnRelation, keyedCount, rowTotalRelations, shareRows } from './cells.js'
+import { columnRelation, keyedCount, populationKeys, rowTotalRelations, shareRows } from './cells.js'
 import { TableParamError, type TableInput } from './context.js'
 import {
   countBy, crossCount, crossKeySum, keySumAll, keySumBy, maskHistogram, maskKeyHistogram, problemCounts, withProblem
@@ -15,9 +15,6 @@ const CLOSURES = CLOSURE_CODES.length
 
 /** Outcome rows for manual methods need at least this many records (SPEC §3, slides). */
 export const OUTCOME_METHOD_MIN = 5
-
-/** The population's key sum, as the table's field (nothing when keys were not asked for). */
-const populationKeys = (selection: Uint32Array, keys: Uint32Array | null) => (keys ? { populationKeySum: keySumAll(selection, keys) } : {})
 
 export function closureReasons ({ columns: c, selection, keys }: TableInput): ExactTable {
   const counts = countBy(selection, c.closure, CLOSURES)

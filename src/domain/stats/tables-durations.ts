@@ -1,7 +1,7 @@
 import { GROUP_CODES, PROBLEM_CODES } from './columns.js'
-import { keyedCount, summarise, value, type DurationSummary } from './cells.js'
+import { keyedCount, populationKeys, summarise, value, type DurationSummary } from './cells.js'
 import type { TableInput } from './context.js'
-import { durationHistogram, durationKeySums, keySumAll } from './kernels.js'
+import { durationHistogram, durationKeySums } from './kernels.js'
 import type { ExactRow, ExactTable } from './types.js'
 
 // How long interventions lasted (Diagram 8, 9, Bilaga 3 X.2): closingDate − startDate in days over
@@ -33,8 +33,6 @@ function durations (input: TableInput, codes: readonly string[], byProblem: bool
   return codes.map((key, g) => row(key, summarise(h, g, width, minDuration), keySums?.[g]))
 }
 
-const populationKeys = ({ selection, keys }: TableInput) => (keys ? { populationKeySum: keySumAll(selection, keys) } : {})
-
 export function durationsByProblem (input: TableInput): ExactTable {
   return {
     table: 'durations-by-problem',
@@ -45,7 +43,7 @@ export function durationsByProblem (input: TableInput): ExactTable {
     rows: durations(input, PROBLEM_CODES, true),
     relations: [],
     notes: ['Records that never started have no duration; a record with several problems is in several rows.'],
-    ...populationKeys(input)
+    ...populationKeys(input.selection, input.keys)
   }
 }
 
@@ -59,6 +57,6 @@ export function durationsByIntervention (input: TableInput): ExactTable {
     rows: durations(input, GROUP_CODES, false),
     relations: [],
     notes: ['Records that never started have no duration.'],
-    ...populationKeys(input)
+    ...populationKeys(input.selection, input.keys)
   }
 }

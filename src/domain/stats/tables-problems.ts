@@ -1,7 +1,7 @@
 import { GENDER_CODES, GROUP_CODES, PROBLEM_CODES, type Columns } from './columns.js'
-import { columnRelation, keyedCount, ref, rowTotalRelations, shareRows, sumKeys, value } from './cells.js'
+import { columnRelation, keyedCount, populationKeys, ref, rowTotalRelations, shareRows, sumKeys, value } from './cells.js'
 import type { TableInput } from './context.js'
-import { keySumAll, maskHistogram, maskKeyHistogram, problemCounts } from './kernels.js'
+import { maskHistogram, maskKeyHistogram, problemCounts } from './kernels.js'
 import type { ExactTable } from './types.js'
 
 // Problem tables (Diagram 1, 2, 5, Bilaga 3 X.1, report 5.1.3). A child has up to three problems,
@@ -20,8 +20,6 @@ const histogram = (c: Columns, selection: Uint32Array, by: Uint16Array | null = 
 /** The same histogram of key sums (cell key method); problemCounts reads it as it reads counts. */
 const keyHistogram = (c: Columns, selection: Uint32Array, keys: Uint32Array, by: Uint16Array | null = null, groups = 1): Uint32Array =>
   maskKeyHistogram(selection, c.problems, by, groups, MASKS, keys)
-
-const populationKeys = (selection: Uint32Array, keys: Uint32Array | null) => (keys ? { populationKeySum: keySumAll(selection, keys) } : {})
 
 const isSingle = (mask: number): boolean => (mask & (mask - 1)) === 0
 

@@ -48,14 +48,14 @@ async function revisionOf (app: FastifyInstance, caseRef: string): Promise<numbe
   return row.revision
 }
 
-t.test('100 concurrent If-Match replacements, five rounds: one winner a round, 99 told 412, revisions one by one', async (t) => {
+t.test('100 concurrent If-Match replacements, four rounds: one winner a round, 99 told 412, revisions one by one', async (t) => {
   const app = await build(t)
   const headers = auth(app, { sub: 'int', roles: ['integration'], municipalities: ['2184'] })
   const url = '/v1/municipalities/2184/cases/RACE-100'
   const created = await app.inject({ method: 'PUT', url, headers, payload: record2021({ caseRef: 'RACE-100' }) })
   t.equal(created.statusCode, 201)
   let etag = created.headers.etag as string
-  for (let round = 1; round <= 5; round++) {
+  for (let round = 1; round <= 4; round++) {
     const results = await Promise.all(Array.from({ length: 100 }, (_, i) => app.inject({
       method: 'PUT', url, headers: { ...headers, 'if-match': etag }, payload: record2021({ caseRef: 'RACE-100', comment: `round ${round} writer ${i}` })
     })))
@@ -71,7 +71,7 @@ t.test('100 concurrent If-Match replacements, five rounds: one winner a round, 9
     t.equal(read.headers.etag, etag)
   }
   const updates = await updatesOf(app, 'RACE-100')
-  t.same(updates.map((u) => u.revision), [2, 3, 4, 5, 6], 'one audited update per round')
+  t.same(updates.map((u) => u.revision), [2, 3, 4, 5], 'one audited update per round')
 })
 
 t.test('100 concurrent replacements without If-Match: each is applied in turn, and the last one committed is what is stored', async (t) => {
@@ -79,7 +79,7 @@ t.test('100 concurrent replacements without If-Match: each is applied in turn, a
   const headers = auth(app, { sub: 'int', roles: ['integration'], municipalities: ['2184'] })
   const url = '/v1/municipalities/2184/cases/RACE-LAST'
   t.equal((await app.inject({ method: 'PUT', url, headers, payload: record2021({ caseRef: 'RACE-LAST' }) })).statusCode, 201)
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < 2; round++) {
     const before = await revisionOf(app, 'RACE-LAST')
     const results = await Promise.all(Array.from({ length: 100 }, (_, i) => app.inject({
       method: 'PUT', url, headers, payload: record2021({ caseRef: 'RACE-LAST', ageAtReferral: i % 21, comment: `round ${round} writer ${i}` })

@@ -6,7 +6,8 @@ import { auth, build, queryRows } from '../helper.js'
 import { brokenRules, holds, MUNICIPALITIES, mutatedRecord, validRecord } from './sux.js'
 
 // The HTTP layer under random input: no request gets a 5xx, a refused write stores nothing (rows
-// of every table counted before and after), and whatever is stored keeps every SPEC §2 rule.
+// of every table counted before and after; only the audit log's note of the refusal,
+// `case.refused`, may be added), and whatever is stored keeps every SPEC §2 rule.
 
 const ROLES = {
   integration: { sub: 'treserva', roles: ['integration' as const], municipalities: MUNICIPALITIES },
@@ -22,7 +23,7 @@ async function rowCounts (app: FastifyInstance): Promise<string> {
   const [r] = await queryRows<Record<string, number>>(app, sql`select
     (select count(*)::int from cases) as cases, (select count(*)::int from case_problems) as problems,
     (select count(*)::int from case_interventions) as interventions, (select count(*)::int from case_manual_methods) as methods,
-    (select count(*)::int from case_erasures) as erasures, (select count(*)::int from audit_log) as audit,
+    (select count(*)::int from case_erasures) as erasures, (select count(*)::int from audit_log where action <> 'case.refused') as audit,
     (select count(*)::int from api_clients) as clients`)
   return JSON.stringify(r)
 }
@@ -61,9 +62,9 @@ t.test('random and mutated records: never a 5xx, a refusal stores nothing, what 
       const broken = brokenRules(read.json())
       if (broken.shape.length + broken.rules.length > 0) throw new Error(`stored a record breaking ${JSON.stringify(broken)}`)
       return true
-    }), 300)
+    }), 200)
   const statuses = Object.keys(seen).map((k) => k.split(' ')[1])
-  t.ok(statuses.includes('201') && statuses.includes('422') && statuses.includes('400'), `a mix of outcomes: ${JSON.stringify(seen)}`)
+  t.ok(statuses.includes('201') && statuses.includes('422') && statuses.some((s) => s.startsWith('4') && s !== '422'), `a mix of outcomes: ${JSON.stringify(seen)}`)
 })
 
 t.test('dates of any year, month and day, in records and in filters: never a 5xx', async (t) => {
@@ -83,7 +84,7 @@ t.test('dates of any year, month and day, in records and in filters: never a 5xx
         if (read.statusCode >= 500) throw new Error(`GET ${url}: ${read.statusCode}`)
       }
       return true
-    }), 150)
+    }), 100)
 })
 
 const QUERY_NAMES = ['year', 'from', 'to', 'municipality', 'gender', 'ageGroup', 'background', 'interventionGroup', 'problem',
@@ -134,8 +135,8 @@ t.test('random paths, methods and query strings: never a 5xx, and reads change n
       seen[res.statusCode] = (seen[res.statusCode] ?? 0) + 1
       if (res.statusCode >= 500) throw new Error(`${method} ${p + q} as ${role}: ${res.statusCode} ${res.body}`)
       return true
-    }), 600)
-  t.ok((seen[200] ?? 0) > 100 && (seen[400] ?? 0) > 30 && (seen[404] ?? 0) > 30 && (seen[403] ?? 0) > 10, `a mix of answers: ${JSON.stringify(seen)}`)
+    }), 400)
+  t.ok((seen[200] ?? 0) > 50 && (seen[400] ?? 0) > 30 && (seen[404] ?? 0) > 30 && (seen[403] ?? 0) > 10, `a mix of answers: ${JSON.stringify(seen)}`)
   const [{ n: after }] = await queryRows<{ n: number }>(app, sql`select count(*)::int as n from cases`)
   t.ok(after <= before, 'random requests created no record')
   t.ok(after >= before - 5, `random DELETEs to random addresses erased at most a few records (${before - after})`)
@@ -172,6 +173,6 @@ t.test('statistics for every table under random filters: never a 5xx, and protec
         }
       }
       return body.population === null || body.population >= 5 || body.withheld === true
-    }), 250)
-  t.ok(protectedSeen.published > 20 && protectedSeen.withheld > 5, `protected tables both published and withheld: ${JSON.stringify(protectedSeen)}`)
+    }), 150)
+  t.ok(protectedSeen.published > 10 && protectedSeen.withheld > 5, `protected tables both published and withheld: ${JSON.stringify(protectedSeen)}`)
 })

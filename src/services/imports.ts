@@ -1,25 +1,25 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { type Actor, canSubmit, type Role } from '../domain/access.js'
-import { bindColumns, type Binding, type ImportIssue, type SheetRow } from '../domain/import/columns.js'
-import { storableParams } from '../domain/import/messages.js'
+import { bindColumns, type ImportIssue } from '../domain/import/columns.js'
 import { type ImportProfile, parseProfile } from '../domain/import/profile.js'
-import { checkRow, duplicateRows, fieldColumn } from '../domain/import/row.js'
+import { checkRow, duplicateRows } from '../domain/import/row.js'
 import type { Issue, SuxRecord } from '../domain/types.js'
 import type { AuditRepository } from '../db/audit-repository.js'
 import type { BulkRepository } from '../db/bulk-repository.js'
 import type { Db } from '../db/client.js'
 import type { ChunkProgress, ClaimedJob, ImportJobRow, ImportsRepository, StoredImportError } from '../db/imports-repository.js'
-import { type BatchResult, batchService } from './batch.js'
 import type { Caller } from './cases.js'
-import { readTable, type Table } from './import-reader.js'
+import { chunkWriter, deserializeRows, serializeRows } from './import-chunks.js'
+import { readTable } from './import-reader.js'
 
 // POST /v1/imports and the jobs behind it. The upload is read and checked as a whole at once (the
 // profile, the encoding, the CSV structure, the header) so that a file that cannot be imported is
-// refused before anything is stored; its rows are then written in the background, a chunk at a
-// time through the batch service, each chunk's counters and errors committed in the transaction
-// of its records. A job interrupted anywhere goes on from its last committed chunk, and since
-// every write is an upsert by (municipality, caseRef), importing a file again changes nothing.
+// refused before anything is stored; its rows are then written in the background in chunks
+// through the batch service, each chunk's counters and errors committed in the transaction of its
+// records (import-chunks.ts). A job interrupted anywhere is finished by writing the chunks not
+// committed, and since every write is an upsert by (municipality, caseRef), importing a file
+// again changes nothing.
 
 export interface ImportLimits {
   maxFileBytes: number
@@ -80,32 +80,11 @@ export interface ImportJobView {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-class LeaseLost extends Error {}
-
-interface StoredRows {
-  header: string[]
-  rows: SheetRow[]
-}
-
-/** The rows as a job keeps them: one JSON array a line, the header first. */
-function serialize (table: Table): string {
-  const lines = [JSON.stringify({ headerRow: table.headerRow, header: table.header })]
-  for (const r of table.rows) lines.push(JSON.stringify([r.row, ...r.cells]))
-  return lines.join('\n')
-}
-
-function deserialize (text: string): StoredRows {
-  const [first, ...lines] = text.split('\n')
-  const { header } = JSON.parse(first) as { header: string[] }
-  return { header, rows: lines.map((l) => { const [row, ...cells] = JSON.parse(l) as [number, ...string[]]; return { row, cells } }) }
-}
-
-const stored = (e: ImportIssue): StoredImportError => ({ row: e.row, column: e.column, path: e.path, code: e.code, params: storableParams(e.params) ?? null })
-
 export function importService (deps: ImportDeps) {
   const { db, jobs, audit } = deps
   const limits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, ...deps.limits }
   const events = new EventEmitter()
+  const writeChunk = chunkWriter({ ...deps, leaseMs: limits.leaseMs })
   let worker: Promise<void> | null = null
   let again = false
   let stopping = false
@@ -126,80 +105,9 @@ export function importService (deps: ImportDeps) {
     return parsed.ok ? parsed.profile : parsed.errors.map((issue) => ({ at: `/mapping${issue.path}`, issue }))
   }
 
-  /**
-   * The counters and errors of a chunk, with the batch's outcomes for its valid rows. Errors are
-   * kept while the job's budget lasts (shared by the chunks being written), then only counted.
-   */
-  function progressOf (base: ChunkProgress, rowErrors: ImportIssue[], budget: { left: number }, binding: Binding, validRows: number[], result?: BatchResult): ChunkProgress {
-    const p: ChunkProgress = { ...base, errors: [], errorsOmitted: 0 }
-    const errors = [...rowErrors]
-    for (const r of result?.results ?? []) {
-      if (r.status !== 'failed') p[r.status]++
-      else {
-        p.failed++
-        for (const e of r.errors) errors.push({ ...e, row: validRows[r.index], column: e.path === '' ? null : fieldColumn(binding, e.path) })
-      }
-    }
-    for (const e of errors) {
-      if (budget.left > 0) {
-        p.errors.push(stored(e))
-        budget.left--
-      } else {
-        p.errorsOmitted++
-      }
-    }
-    return p
-  }
-
-  /**
-   * Writes a chunk's valid records through the batch service, whose transaction also records the
-   * chunk's progress: the batch service is given a database whose transactions end with that.
-   */
-  async function writeChunk (job: ClaimedJob, token: string, caller: Caller, binding: Binding, chunk: {
-    base: ChunkProgress, rowErrors: ImportIssue[], records: SuxRecord[], validRows: number[], budget: { left: number }
-  }): Promise<ChunkProgress | null> {
-    let recorded: ChunkProgress | null = null
-    let lost = false
-    let result: BatchResult | undefined
-    if (chunk.records.length > 0) {
-      const recording = {
-        transaction: (fn: (tx: unknown) => Promise<unknown>) => db.transaction(async (tx) => {
-          const outcomes = await fn(tx) as Array<{ index: number, status: string, errors?: Issue[] }>
-          const partial: BatchResult = { results: [], created: 0, updated: 0, unchanged: 0, failed: 0 }
-          for (const o of outcomes) partial.results.push({ index: o.index, caseRef: null, status: o.status as 'created', errors: o.errors ?? [] })
-          const p = progressOf(chunk.base, chunk.rowErrors, chunk.budget, binding, chunk.validRows, partial)
-          if (!await jobs.recordChunk(tx, job.id, token, limits.leaseMs, p)) {
-            lost = true
-            throw new LeaseLost()
-          }
-          recorded = p
-          return outcomes
-        })
-      } as unknown as Db
-      const batch = batchService({
-        db: recording,
-        bulk: deps.bulk,
-        audit,
-        today: deps.today,
-        changed: deps.changed,
-        chunkSize: chunk.records.length,
-        parallel: 1,
-        storageError: (err) => { if (!(err instanceof LeaseLost)) deps.failure(err, { importId: job.id }) }
-      })
-      result = await batch.submit(caller, chunk.records)
-      if (lost) return null
-      const unstored = result.results.some((r) => r.errors.some((e) => e.code === 'storage_error'))
-      if (recorded && !unstored) return recorded
-    }
-    // No record to write, or the write failed (storage_error: importing the file again retries them).
-    const p = progressOf(chunk.base, chunk.rowErrors, chunk.budget, binding, chunk.validRows, result)
-    const ok = await db.transaction(async (tx) => jobs.recordChunk(tx, job.id, token, limits.leaseMs, p))
-    return ok ? p : null
-  }
-
   async function run (job: ClaimedJob, token: string): Promise<'done' | 'stopped' | 'lost'> {
     const parsed = parseProfile(job.profile)
-    const table = job.rows === null ? null : deserialize(job.rows)
+    const table = job.rows === null ? null : deserializeRows(job.rows)
     const bound = parsed.ok && table ? bindColumns(parsed.profile, table.header) : null
     if (!bound?.ok || !table) {
       await jobs.finish(db, job.id, token, 'failed', 'unreadable_job')
@@ -241,7 +149,7 @@ export function importService (deps: ImportDeps) {
             rowErrors.push(...o.errors)
           }
         }
-        if (!await writeChunk(job, token, caller, binding, { base, rowErrors, records, validRows, budget })) {
+        if (!await writeChunk(job.id, token, caller, binding, { base, rowErrors, records, validRows, budget })) {
           lost = true
           return
         }
@@ -321,7 +229,7 @@ export function importService (deps: ImportDeps) {
           format: read.table.format,
           total: read.table.rows.length,
           chunkSize: limits.chunkSize,
-          rows: serialize(read.table)
+          rows: serializeRows(read.table)
         })
         await audit.append(tx, {
           subject: actor.sub,

@@ -23,11 +23,16 @@ export function crossCount (sel: Uint32Array, row: Key, rowOffset: number, rows:
   return counts
 }
 
-/** counts[key[s]] over the selection. */
+/**
+ * counts[key[s]] over the selection; keys at or above `size` (NONE) are not counted. The array is
+ * sized for every value a Uint16 code column can hold, so no store falls out of bounds (an
+ * out-of-bounds typed-array store takes V8's slow path: three times slower over 2020's missing
+ * backgrounds).
+ */
 export function countBy (sel: Uint32Array, key: Key, size: number): Uint32Array {
-  const counts = new Uint32Array(size)
+  const counts = new Uint32Array(Math.max(size, 65536))
   for (let i = 0; i < sel.length; i++) counts[key[sel[i]]]++
-  return counts
+  return counts.slice(0, size)
 }
 
 /** Per key, into the arrays given: records, sum/min/max of age, sum and number of durations. */

@@ -107,7 +107,12 @@ export function importService (deps: ImportDeps) {
 
   async function run (job: ClaimedJob, token: string): Promise<'done' | 'stopped' | 'lost'> {
     const parsed = parseProfile(job.profile)
-    const table = job.rows === null ? null : deserializeRows(job.rows)
+    let table: ReturnType<typeof deserializeRows> | null = null
+    try {
+      table = job.rows === null ? null : deserializeRows(job.rows)
+    } catch {
+      // Not rethrown: a JSON error message quotes the text, which holds case contents.
+    }
     const bound = parsed.ok && table ? bindColumns(parsed.profile, table.header) : null
     if (!bound?.ok || !table) {
       await jobs.finish(db, job.id, token, 'failed', 'unreadable_job')

@@ -54,7 +54,8 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
     database: opts.database,
     databaseUrl: opts.config.databaseUrl,
     dataDir: opts.config.dataDir,
-    today: opts.today
+    today: opts.today,
+    encryption: opts.config.encryption
   })
   await fastify.register(statsPlugin, { suppressionThreshold: opts.config.suppressionThreshold, cellKeyRoles: opts.config.cellKeyRoles })
   await fastify.register(authPlugin, { secret: opts.config.jwtSecret, issuer: opts.config.jwtIssuer, oidcIssuers: opts.config.oidcIssuers })

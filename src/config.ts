@@ -5,6 +5,7 @@ import { envSchema } from 'env-schema'
 import { Type, type Static } from 'typebox'
 import { type OidcIssuer, parseOidcIssuers } from './http/oidc.js'
 import { ROLES, type Role } from './domain/access.js'
+import { chooseCurrentKeyId, type EncryptionKeys, newKey, parseEncryptionKeys } from './crypto/fields.js'
 
 // Configuration comes from environment variables only (SPEC §5), validated once at boot.
 
@@ -26,7 +27,9 @@ const EnvSchema = Type.Object({
   RETENTION_YEARS: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
   CELL_KEY_ROLES: Type.Optional(Type.String()),
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
-  IMPORT_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024, default: 20 * 1024 * 1024 })
+  IMPORT_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024, default: 20 * 1024 * 1024 }),
+  ENCRYPTION_KEYS: Type.Optional(Type.String({ minLength: 3 })),
+  ENCRYPTION_KEY_ID: Type.Optional(Type.String({ minLength: 1 }))
 })
 type Env = Static<typeof EnvSchema>
 
@@ -58,6 +61,12 @@ export interface Config {
   trustProxy?: string | null
   /** The largest file POST /v1/imports accepts; 20 MB when absent. */
   importMaxBytes?: number
+  /**
+   * Keys for the free-text fields at rest (src/crypto/fields.ts): ENCRYPTION_KEYS and
+   * ENCRYPTION_KEY_ID, or a key kept in DATA_DIR outside production. Absent (a Config built by
+   * hand): the app encrypts with a key held in memory only and warns.
+   */
+  encryption?: EncryptionKeys
 }
 
 /** TRUST_PROXY: a list of proxy addresses; `true` would let any client choose its address. */
@@ -107,6 +116,30 @@ function keptSecret (dataDir: string): string {
   return secret
 }
 
+/**
+ * ENCRYPTION_KEYS / ENCRYPTION_KEY_ID. Without them: refused in production with a database server
+ * (a key next to the data protects nothing, and a lost generated key loses every free text);
+ * otherwise a key is generated once and kept in DATA_DIR (0600), like the JWT secret.
+ */
+export function encryptionKeys (keys: string | undefined, keyId: string | undefined, opts: { production: boolean, databaseUrl: string | null, dataDir: string }): EncryptionKeys {
+  if (keys) {
+    const parsed = parseEncryptionKeys(keys)
+    return { keys: parsed, currentKeyId: chooseCurrentKeyId(parsed, keyId) }
+  }
+  if (keyId) throw new Error('ENCRYPTION_KEY_ID is set but ENCRYPTION_KEYS is not')
+  if (opts.production && opts.databaseUrl) {
+    throw new Error('ENCRYPTION_KEYS must be set in production (NODE_ENV=production with DATABASE_URL): the free-text fields are encrypted with it')
+  }
+  const file = join(opts.dataDir, 'encryption-keys')
+  if (!existsSync(file)) {
+    mkdirSync(opts.dataDir, { recursive: true })
+    writeFileSync(file, `local:${newKey()}\n`, { mode: 0o600, flag: 'wx' })
+    chmodSync(file, 0o600)
+  }
+  const parsed = parseEncryptionKeys(readFileSync(file, 'utf8'))
+  return { keys: parsed, currentKeyId: chooseCurrentKeyId(parsed, undefined) }
+}
+
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable (as compose files and shells often leave) counts as unset.
   const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
@@ -129,6 +162,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     retentionYears: e.RETENTION_YEARS,
     cellKeyRoles: parseCellKeyRoles(e.CELL_KEY_ROLES),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
-    importMaxBytes: e.IMPORT_MAX_BYTES
+    importMaxBytes: e.IMPORT_MAX_BYTES,
+    encryption: encryptionKeys(e.ENCRYPTION_KEYS, e.ENCRYPTION_KEY_ID, { production: set.NODE_ENV === 'production', databaseUrl: e.DATABASE_URL ?? null, dataDir })
   }
 }

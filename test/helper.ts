@@ -120,6 +120,11 @@ export function testConfig (overrides: Partial<Config> = {}): Config {
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     suppressionThreshold: 5,
     shutdownGraceMs: 1000,
+    // Fixed test keys (never used outside tests): t2 is the current one, t1 an older one still readable.
+    encryption: {
+      keys: new Map([['t1', Buffer.alloc(32, 1)], ['t2', Buffer.alloc(32, 2)]]),
+      currentKeyId: 't2'
+    },
     ...overrides
   }
 }

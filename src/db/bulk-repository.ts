@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm'
+import type { FieldCipher } from '../crypto/fields.js'
 import type { SuxRecord } from '../domain/types.js'
 import type { DbOrTx } from './client.js'
 import type { WriteMeta } from './cases-repository.js'
@@ -103,7 +104,10 @@ const sameList = (a: string[], b: string[]) => a.length === b.length && a.every(
 interface WrittenRow { id: string | number, municipality: string, case_ref: string, revision: number }
 const written = (r: WrittenRow): Written => ({ id: Number(r.id), municipality: r.municipality, caseRef: r.case_ref, revision: r.revision })
 
-export function bulkRepository () {
+/** With a cipher, the free text of every record is written encrypted (the content hash is of the plaintext). */
+export function bulkRepository (cipher: FieldCipher | null = null) {
+  const sealed = <T extends BulkRecord>(records: T[]): T[] =>
+    cipher ? records.map((b) => ({ ...b, record: cipher.encryptRecord(b.record) })) : records
   return {
     /**
      * For the rest of the transaction, joins are nested loops over indexes. Every join here looks
@@ -137,7 +141,7 @@ export function bulkRepository () {
       if (records.length === 0) return []
       const inserted = await rows<WrittenRow>(q, sql`
         insert into cases (${COLUMN_NAMES}, created_by, updated_by)
-        select x.*, ${subject}, ${subject} from ${recordsTable(records)}
+        select x.*, ${subject}, ${subject} from ${recordsTable(sealed(records))}
         ${raced ? sql`on conflict (municipality, case_ref) do nothing` : sql``}
         returning id, municipality, case_ref, revision`)
       return inserted.map(written)
@@ -159,7 +163,7 @@ export function bulkRepository () {
           closure_reason = x.closure_reason, closure_comment = x.closure_comment, comment = x.comment,
           intervention_group = x.intervention_group, content_hash = x.content_hash, updated_by = ${subject},
           revision = c.revision + 1, updated_at = now(), change_seq = nextval('case_change_seq')
-        from ${recordsTable(records, [['id', 'int8', records.map((r) => r.id)]])}
+        from ${recordsTable(sealed(records), [['id', 'int8', records.map((r) => r.id)]])}
         where c.id = x.id
         returning c.id, c.municipality, c.case_ref, c.revision,
           array(select p.problem::text from case_problems p where p.case_id = c.id order by p.position) as problems,

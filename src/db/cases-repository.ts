@@ -1,4 +1,5 @@
 import { and, asc, eq, exists, gt, gte, inArray, lte, or, type SQL, sql } from 'drizzle-orm'
+import type { FieldCipher } from '../crypto/fields.js'
 import type { ReadScope } from '../domain/access.js'
 import { problemCodesFor } from '../domain/codes.js'
 import type { FormVersion, SuxRecord } from '../domain/types.js'
@@ -38,7 +39,9 @@ type CaseRow = typeof cases.$inferSelect
 
 const AGE_RANGES: Record<string, [number, number]> = { '0-6': [0, 6], '7-12': [7, 12], '13-17': [13, 17], '18-20': [18, 20] }
 
-function columnsOf (r: SuxRecord, meta: WriteMeta) {
+function columnsOf (r: SuxRecord, meta: WriteMeta, cipher: FieldCipher | null) {
+  // The free text goes in encrypted; the content hash (meta) was taken of the plaintext.
+  if (cipher) r = cipher.encryptRecord(r)
   return {
     municipality: r.municipality,
     caseRef: r.caseRef,
@@ -74,7 +77,7 @@ async function insertChildren (q: DbOrTx, caseId: number, r: SuxRecord) {
 }
 
 /** Rows with their child lists, in the order of `rows`. */
-async function hydrate (q: DbOrTx, rows: CaseRow[]): Promise<StoredCase[]> {
+async function hydrate (q: DbOrTx, rows: CaseRow[], cipher: FieldCipher | null): Promise<StoredCase[]> {
   if (rows.length === 0) return []
   const ids = rows.map((r) => r.id)
   // One after the other: a transaction is one connection, which runs one query at a time anyway.
@@ -93,7 +96,8 @@ async function hydrate (q: DbOrTx, rows: CaseRow[]): Promise<StoredCase[]> {
   const p = group(problems, (x) => x.problem)
   const i = group(interventions, (x) => x.intervention)
   const mm = group(methods, (x) => x.name)
-  return rows.map((row) => ({
+  const plain = cipher ? rows.map((row) => cipher.decryptRecord(row)) : rows
+  return plain.map((row) => ({
     id: row.id,
     createdBy: row.createdBy,
     revision: row.revision,
@@ -166,20 +170,24 @@ function filterConditions (f: CaseFilter): Array<SQL | undefined> {
   ]
 }
 
-export function casesRepository () {
+/**
+ * With a cipher, free text is encrypted on write and decrypted on read. Without one (callers that
+ * only erase, or read no free text: exports, retention) values pass as stored.
+ */
+export function casesRepository (cipher: FieldCipher | null = null) {
   return {
     /** With `createdBy`, only that subject's record: someone else's answers as a missing one, in one query. */
     async findByKey (q: DbOrTx, municipality: string, caseRef: string, opts: { forUpdate?: boolean, createdBy?: string } = {}): Promise<StoredCase | null> {
       const base = q.select().from(cases).where(and(eq(cases.municipality, municipality), eq(cases.caseRef, caseRef),
         opts.createdBy !== undefined ? eq(cases.createdBy, opts.createdBy) : undefined))
       const rows = opts.forUpdate ? await base.for('update') : await base
-      const [found] = await hydrate(q, rows)
+      const [found] = await hydrate(q, rows, cipher)
       return found ?? null
     },
 
     /** Inserts a new record; null when (municipality, caseRef) already exists. */
     async insert (q: DbOrTx, r: SuxRecord, meta: WriteMeta): Promise<StoredCase | null> {
-      const rows = await q.insert(cases).values({ ...columnsOf(r, meta), createdBy: meta.subject })
+      const rows = await q.insert(cases).values({ ...columnsOf(r, meta, cipher), createdBy: meta.subject })
         .onConflictDoNothing({ target: [cases.municipality, cases.caseRef] }).returning()
       if (rows.length === 0) return null
       await insertChildren(q, rows[0].id, r)
@@ -189,7 +197,7 @@ export function casesRepository () {
 
     async replace (q: DbOrTx, id: number, r: SuxRecord, meta: WriteMeta): Promise<StoredCase> {
       const rows = await q.update(cases).set({
-        ...columnsOf(r, meta),
+        ...columnsOf(r, meta, cipher),
         revision: sql`${cases.revision} + 1`,
         updatedAt: sql`now()`,
         changeSeq: sql`nextval('case_change_seq')`
@@ -212,7 +220,7 @@ export function casesRepository () {
         .where(and(scopeCondition(scope), ...filterConditions(filter), afterId !== null ? gt(cases.id, afterId) : undefined))
         .orderBy(asc(cases.id))
         .limit(limit)
-      return hydrate(q, rows)
+      return hydrate(q, rows, cipher)
     }
   }
 }

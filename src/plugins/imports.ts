@@ -39,7 +39,7 @@ export default fp<ImportsPluginOptions>(async (app, opts) => {
   const service = importService({
     db: app.database.db,
     jobs: importsRepository(),
-    bulk: bulkRepository(),
+    bulk: bulkRepository(app.fieldCipher),
     audit: auditRepository(),
     profiles: readProfiles(opts.profilesDir ?? PROFILES_DIR),
     today: opts.today ?? (() => swedishToday()),

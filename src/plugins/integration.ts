@@ -29,7 +29,7 @@ export default fp<IntegrationPluginOptions>(async (app, opts) => {
   const audit = auditRepository()
   app.decorate('batchService', batchService({
     db,
-    bulk: bulkRepository(),
+    bulk: bulkRepository(app.fieldCipher),
     audit,
     today: opts.today ?? (() => swedishToday()),
     parallel: app.database.kind === 'postgres' ? 2 : 1,

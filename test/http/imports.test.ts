@@ -217,3 +217,15 @@ t.test('a form that is not one file with a profile is refused', async (t) => {
   two.append('file', new Blob(['b']), 'b.csv')
   t.equal((await app.inject({ method: 'POST', url: '/v1/imports', headers, payload: two })).statusCode, 400)
 })
+
+t.test('a job whose stored rows cannot be read ends as failed, and its rows are erased', async (t) => {
+  const app = await build(t)
+  const profile = JSON.stringify({ name: 'generic', fields: Object.fromEntries(Object.keys(record2021()).map((f) => [f, { column: f }])) })
+  await app.database.db.execute(sql`insert into import_jobs (id, created_by, roles, municipalities, profile_name, profile, format, total, rows)
+    values ('00000000-0000-4000-8000-00000000000a', 'alice', '{registrant}', '{2184}', 'generic', ${profile}::json, 'csv', 3, ${'{"header": ["municipality"]}\n[2, "19850709-9805 {'})`)
+  app.importService.resume()
+  const done = await finished(app, alice, '00000000-0000-4000-8000-00000000000a')
+  t.match(done, { status: 'failed', processed: 0, created: 0 })
+  const [row] = await queryRows<{ rows: string | null, failure_code: string }>(app, sql`select rows, failure_code from import_jobs`)
+  t.same(row, { rows: null, failure_code: 'unreadable_job' })
+})

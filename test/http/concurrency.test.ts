@@ -103,8 +103,8 @@ t.test('concurrent batches that overlap: every key stored once, created once, wi
   // Six batches of 300; batch b covers refs 100b … 100b+299, so each ref is in up to three
   // batches, each batch with its own content for it.
   const version = (b: number, i: number) => b % 2 === 0
-    ? record2021({ caseRef: `OV-${i}`, comment: `batch ${b}`, problems: ['school_problems', 'other'].slice(0, 1 + (b % 3 === 0 ? 1 : 0)), otherProblem: b % 3 === 0 ? 'annat' : null })
-    : record2020({ municipality: '2184', caseRef: `OV-${i}`, comment: `batch ${b}`, manualMethods: ['PYC', 'KIBB', 'IHF'].slice(0, 1 + (b % 3)) })
+    ? record2021({ caseRef: `OV-${i}`, ageAtReferral: 10 + b, problems: ['school_problems', 'other'].slice(0, 1 + (b % 3 === 0 ? 1 : 0)), otherProblem: b % 3 === 0 ? 'annat' : null })
+    : record2020({ municipality: '2184', caseRef: `OV-${i}`, ageAtReferral: 10 + b, manualMethods: ['PYC', 'KIBB', 'IHF'].slice(0, 1 + (b % 3)) })
   const batches = Array.from({ length: 6 }, (_, b) => Array.from({ length: 300 }, (_, k) => version(b, 100 * b + k)))
   for (let round = 0; round < 2; round++) {
     const answers = await Promise.all(batches.map((payload) => app.inject({ method: 'POST', url: '/v1/cases/batch', headers, payload })))
@@ -116,14 +116,14 @@ t.test('concurrent batches that overlap: every key stored once, created once, wi
   }
   const [counts] = await queryRows<{ cases: number, refs: number }>(app, sql`select count(*)::int as cases, count(distinct case_ref)::int as refs from cases`)
   t.same(counts, { cases: 800, refs: 800 }, 'no duplicates')
-  // The children of each record are those of the version its comment names.
-  const rows = await queryRows<{ case_ref: string, comment: string, problems: string | null, methods: string | null }>(app, sql`
-    select c.case_ref, c.comment,
+  // The children of each record are those of the version its age names (the batch number + 10).
+  const rows = await queryRows<{ case_ref: string, age: number, problems: string | null, methods: string | null }>(app, sql`
+    select c.case_ref, c.age_at_referral as age,
       (select string_agg(problem, ',' order by position) from case_problems p where p.case_id = c.id) as problems,
       (select string_agg(name, ',' order by position) from case_manual_methods m where m.case_id = c.id) as methods
     from cases c`)
   const mismatched = rows.filter((r) => {
-    const b = Number(r.comment.split(' ')[1])
+    const b = r.age - 10
     const i = Number(r.case_ref.split('-')[1])
     if (i < 100 * b || i >= 100 * b + 300) return true
     const v = version(b, i) as { problems: string[], manualMethods: string[] }

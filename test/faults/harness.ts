@@ -15,6 +15,8 @@ import pg from 'pg'
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin'
 const ROOT = new URL('../../', import.meta.url).pathname
 export const JWT_SECRET = 'fault-test-secret-0123456789abcdef0123456789'
+/** One key for every API process of a test, so that a restarted process reads what the last wrote. */
+const ENCRYPTION_KEYS = `fault:${Buffer.alloc(32, 7).toString('base64url')}`
 
 export async function freePort (): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -118,6 +120,7 @@ export async function startApi (databaseUrl: string, env: Record<string, string>
       DATABASE_URL: databaseUrl,
       DATA_DIR: dataDir,
       JWT_SECRET,
+      ENCRYPTION_KEYS,
       LOG_LEVEL: 'warn',
       ...env
     },

@@ -84,6 +84,18 @@ export default fp(async (app) => {
       reply.header('retry-after', '5')
       return reply.status(503).send({ ...problemBody(503, 'The database is not available right now; try again shortly'), requestId: request.id })
     }
+    if (err.code === 'ISU_FIELD_DECRYPTION') {
+      // src/crypto/fields.ts: its message names the field and key id only, never the value.
+      request.log.error({ err: loggableError(err) }, 'a stored free-text value could not be decrypted')
+      const en = negotiateLang(request.headers['accept-language']) === 'en'
+      return reply.status(500).send({
+        ...problemBody(500, en
+          ? 'A stored value could not be decrypted (a missing or wrong key, or an altered value); the request id identifies it in our logs'
+          : 'Ett lagrat värde kunde inte dekrypteras (nyckel saknas eller är fel, eller värdet har ändrats); request-id:t identifierar felet i våra loggar',
+        { type: '/problems/decryption' }),
+        requestId: request.id
+      })
+    }
     request.log.error({ err: loggableError(err) }, 'request failed')
     return reply.status(500).send({ ...problemBody(500, 'Something went wrong on our side; the request id identifies it in our logs'), requestId: request.id })
   })

@@ -45,7 +45,16 @@ async function startServer (databaseUrl: string, jwtSecret: string): Promise<{ u
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fileURLToPath(new URL('../src/server.ts', import.meta.url))], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', JWT_SECRET: jwtSecret, LOG_LEVEL: 'error' },
+    // A key of its own for the free text at rest, so nothing is read from or written to DATA_DIR.
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      JWT_SECRET: jwtSecret,
+      ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64url')}`,
+      LOG_LEVEL: 'error'
+    },
     stdio: ['ignore', 'inherit', 'inherit']
   })
   const url = `http://127.0.0.1:${port}`

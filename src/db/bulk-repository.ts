@@ -113,10 +113,13 @@ export function bulkRepository (cipher: FieldCipher | null = null) {
      * For the rest of the transaction, joins are nested loops over indexes. Every join here looks
      * up at most a chunk of keys by a unique index; the planner, knowing the chunk's size (unnest)
      * but seeing a small or freshly grown table, would otherwise hash the whole table for each
-     * chunk: measured at 100,000 records, that tripled the server's time for the lookups.
+     * chunk: measured at 100,000 records, that tripled the server's time for the lookups. JIT
+     * compilation is off too: with statistics that lag a fast-growing table the planner's cost
+     * estimates pass jit_above_cost, and compiling then takes longer than running a statement of
+     * 1,000 rows (measured on the change feed's read of such records: 200-500 ms a statement).
      */
     async keyLookups (q: DbOrTx): Promise<void> {
-      await q.execute(sql`select set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`)
+      await q.execute(sql`select set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true), set_config('jit', 'off', true)`)
     },
 
     /** The stored records among the keys, locked for update in id order (one order for every writer). */

@@ -26,7 +26,7 @@ COPY package.json tsconfig.json ./
 COPY src ./src
 COPY profiles ./profiles
 COPY bin ./bin
-COPY scripts/token.ts ./scripts/token.ts
+COPY scripts/token.ts scripts/retention.ts scripts/reencrypt.ts ./scripts/
 # /data holds the generated JWT secret when JWT_SECRET is unset (and PGlite's files without
 # DATABASE_URL); everything else in the image is read-only for the service's user.
 RUN mkdir -p /data && chown node:node /data && ln -s /app/bin/isu.js /usr/local/bin/isu

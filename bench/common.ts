@@ -1,5 +1,7 @@
 // Shared by the benchmark sections: a fresh PostgreSQL database per section, timing by median
 // of repeated runs, and a plain-text table printer.
+import { once } from 'node:events'
+import { createServer } from 'node:net'
 import pg from 'pg'
 import { openDatabase, type Database } from '../src/db/client.js'
 
@@ -70,4 +72,15 @@ function format (n: number): string {
   if (Math.abs(n) >= 100) return n.toFixed(0)
   if (Math.abs(n) >= 10) return n.toFixed(1)
   return n.toFixed(2)
+}
+
+/** A TCP port that was free a moment ago, for a server process the bench starts. */
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as { port: number }
+  server.close()
+  await once(server, 'close')
+  return port
 }

@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { createSigner } from 'fast-jwt'
 import pg from 'pg'
@@ -15,7 +14,7 @@ import { interventionGroup } from '../src/domain/derived.js'
 import { MUNICIPALITY_NAMES } from '../src/domain/municipalities.js'
 import type { SuxRecord } from '../src/domain/types.js'
 import { contentHash, swedishToday } from '../src/services/cases.js'
-import { dropDatabase, freshDatabase, printTable, time } from './common.js'
+import { dropDatabase, freePort, freshDatabase, printTable, time } from './common.js'
 import { copyLoad, syntheticRecords } from './data.js'
 
 const N = Number(process.env.BENCH_INGEST_RECORDS ?? 100_000)
@@ -28,15 +27,6 @@ const ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 3)
 interface Outcome { created: number, updated: number, unchanged: number, failed: number }
 interface Answer extends Outcome { results: Array<{ status: string, errors: Array<{ path: string, code: string }> }> }
 
-async function freePort (): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  await once(server, 'close')
-  return port
-}
 
 /** src/server.ts on a PostgreSQL database, as `npm start` runs it; resolves once /health answers. */
 async function startServer (databaseUrl: string, jwtSecret: string): Promise<{ url: string, child: ChildProcess }> {

@@ -15,7 +15,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { createSigner } from 'fast-jwt'
@@ -25,7 +24,7 @@ import { interventionGroup } from '../src/domain/derived.js'
 import { MUNICIPALITY_NAMES } from '../src/domain/municipalities.js'
 import { type RecordInput, RecordInputSchema } from '../src/domain/record-schema.js'
 import { swedishToday } from '../src/services/cases.js'
-import { dropDatabase, freshDatabase, printTable } from './common.js'
+import { dropDatabase, freePort, freshDatabase, printTable } from './common.js'
 import { copyLoad, syntheticRecords } from './data.js'
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 20)
@@ -36,15 +35,6 @@ const ROUNDS = Number(process.env.BENCH_LOAD_ROUNDS ?? 3)
 const HERE = fileURLToPath(import.meta.url)
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
-async function freePort (): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  await once(server, 'close')
-  return port
-}
 
 // ---------------------------------------------------------------- the bare baseline server
 

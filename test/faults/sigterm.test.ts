@@ -54,7 +54,7 @@ t.test('SIGTERM while a large batch and steady writes are in flight', async (t) 
   terminated = Date.now()
 
   // New connections after the signal: refused (the listening socket is closed first).
-  await sleep(100)
+  await sleep(200)
   const probes: string[] = []
   while (api.child.exitCode === null && probes.length < 20) {
     const res = await send(api.url, 'GET', '/health', { agent: false, timeoutMs: 2_000 }).catch((e: Error) => e)
@@ -67,7 +67,9 @@ t.test('SIGTERM while a large batch and steady writes are in flight', async (t) 
   await Promise.all(loops)
 
   t.ok(ackedBefore > 0, `steady writes were acknowledged before the signal (${ackedBefore})`)
-  t.ok(probes.length > 0 && probes.every((p) => p === 'ECONNREFUSED'), `new connections are refused: ${probes.join(', ')}`)
+  // A connection the kernel queued just before the listening socket closed is reset, not served:
+  // either way no new request is taken.
+  t.ok(probes.length > 0 && probes.every((p) => p === 'ECONNREFUSED' || p === 'ECONNRESET'), `new connections are refused: ${probes.join(', ')}`)
   t.notOk(answeredBeforeSignal, 'the batches were still in flight at the signal')
   for (const [b, answer] of batchAnswer.entries()) {
     t.notOk(answer instanceof Error, `batch ${b} in flight is answered`)
